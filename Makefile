@@ -1,0 +1,75 @@
+# The Innovation Club platform. `make demo` to see it, `make test` to check it.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+# uv is the only tool we need beyond Python and make; install it on first use if missing.
+UV := $(shell uv --version >/dev/null 2>&1 && echo uv || echo "$(PYTHON) -m uv")
+RUN := $(UV) run --frozen
+MANAGE := $(RUN) python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+POSTGRES_TEST_URL ?= postgres://postgres@127.0.0.1:5432/club
+SQLITE_TEST_URL ?= sqlite:///$(CURDIR)/var/test-sqlite.sqlite3
+
+.PHONY: help
+help: ## List the targets
+	@grep -hE '^[a-z][a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
+
+.PHONY: uv
+uv:
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv \
+		|| $(PYTHON) -m pip install --quiet --user --break-system-packages uv
+
+.PHONY: install
+install: uv ## Install Python and the locked dependencies into .venv
+	@$(UV) sync --frozen
+
+var/env:
+	@mkdir -p var
+	@$(PYTHON) -c "import secrets; print('SECRET_KEY=' + secrets.token_urlsafe(50)); print('DEMO_PASSWORD=' + secrets.token_urlsafe(12)); print('DEBUG=true')" > var/env
+	@echo "Wrote var/env with a new secret key and demo password (git-ignored)."
+
+.PHONY: demo-data
+demo-data: install var/env ## Migrate and load the demo content (idempotent)
+	@$(MANAGE) migrate --no-input
+	@$(MANAGE) createcachetable
+	@set -a && . var/env && set +a && $(MANAGE) load_demo
+	@$(MANAGE) collectstatic --no-input --verbosity 0
+
+.PHONY: demo
+demo: demo-data ## Install, migrate, load the demo and serve it on http://127.0.0.1:8000
+	@set -a && . var/env && set +a && \
+	  echo "" && echo "The Innovation Club is at http://$(HOST):$(PORT)/ (editors: /admin/)" && \
+	  echo "Demo logins, all with the password: $$DEMO_PASSWORD" && \
+	  $(MANAGE) demo_logins && echo ""
+	@if [ -n "$$REDIS_URL" ] && $(RUN) python -c "import os, redis; redis.Redis.from_url(os.environ['REDIS_URL']).ping()" 2>/dev/null; then \
+	  echo "Redis answers at $$REDIS_URL: starting the web server, a worker and beat."; \
+	  HOST=$(HOST) PORT=$(PORT) $(RUN) honcho start -f Procfile.demo; \
+	else \
+	  echo "No REDIS_URL (or Redis is down): background work runs in the web process."; \
+	  $(MANAGE) runserver $(HOST):$(PORT); \
+	fi
+
+.PHONY: test
+test: install lint ## Install and run every check and the whole test suite (PostgreSQL, then SQLite)
+	@ENV_FILE= SECRET_KEY=checks DATABASE_URL=$(SQLITE_TEST_URL) $(MANAGE) check --fail-level WARNING
+	@ENV_FILE= SECRET_KEY=checks DATABASE_URL=$(SQLITE_TEST_URL) $(MANAGE) makemigrations --check --dry-run
+	@echo "== Test suite on PostgreSQL =="
+	@DATABASE_URL=$(POSTGRES_TEST_URL) $(RUN) pytest -q $(PYTEST_ARGS)
+	@echo "== Test suite on SQLite (the embedded default) =="
+	@DATABASE_URL=$(SQLITE_TEST_URL) $(RUN) pytest -q -m "not postgres_only" $(PYTEST_ARGS)
+
+.PHONY: lint
+lint: install ## ruff check and ruff format --check
+	@$(RUN) ruff check .
+	@$(RUN) ruff format --check .
+
+.PHONY: format
+format: install ## Format the code and fix what ruff can
+	@$(RUN) ruff format .
+	@$(RUN) ruff check --fix .
+
+.PHONY: clean
+clean: ## Remove the virtual environment and everything under var/ (the demo database too)
+	rm -rf .venv var

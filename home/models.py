@@ -1,0 +1,52 @@
+"""The home page and the club's general content pages (About, How to join, Accessibility)."""
+
+from django.db import models
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from .blocks import BodyBlock
+
+
+class HomePage(Page):
+    """The club's front door: what it is, the next Exchanges and the newest case studies."""
+
+    intro = models.TextField(help_text="One or two sentences under the page title.")
+    body = StreamField(BodyBlock(), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["home.ContentPage", "events.ExchangeIndexPage", "casestudies.CaseStudyIndexPage"]
+    max_count = 1
+    template = "home/home_page.html"
+
+    def get_context(self, request, *args, **kwargs):
+        from casestudies.selectors import case_studies_latest
+        from events.selectors import exchanges_upcoming
+
+        context = super().get_context(request, *args, **kwargs)
+        context["upcoming_exchanges"] = exchanges_upcoming(limit=3)
+        context["latest_case_studies"] = case_studies_latest(limit=3)
+        return context
+
+
+class ContentPage(Page):
+    """A general page of text: About the club, How to join, the accessibility statement."""
+
+    summary = models.TextField(
+        blank=True, help_text="Shown under the title and in search results."
+    )
+    body = StreamField(BodyBlock())
+
+    content_panels = Page.content_panels + [FieldPanel("summary"), FieldPanel("body")]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary", boost=2),
+        index.SearchField("body"),
+    ]
+
+    parent_page_types = ["home.HomePage", "home.ContentPage"]
+    subpage_types = ["home.ContentPage"]
+    template = "home/content_page.html"
