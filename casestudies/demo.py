@@ -3,7 +3,7 @@
 from datetime import date
 
 from club.models import Council
-from home.demo import paragraphs, ensure_child
+from home.demo import ensure_child, paragraphs
 from home.models import HomePage
 
 from .models import CaseStudyIndexPage, CaseStudyPage
@@ -38,19 +38,36 @@ THEMES = {
 }
 
 DELIVERY_MODELS = {
-    "community-budgeting": ("Community budgeting", "Local people decide how part of a budget is spent."),
-    "collaboration": ("Collaboration", "Working with other public bodies, business and the third sector."),
-    "commissioning": ("Commissioning", "Buying outcomes rather than running every service directly."),
-    "co-production": ("Co-production", "Designing and running services with the people who use them."),
+    "community-budgeting": (
+        "Community budgeting",
+        "Local people decide how part of a budget is spent.",
+    ),
+    "collaboration": (
+        "Collaboration",
+        "Working with other public bodies, business and the third sector.",
+    ),
+    "commissioning": (
+        "Commissioning",
+        "Buying outcomes rather than running every service directly.",
+    ),
+    "co-production": (
+        "Co-production",
+        "Designing and running services with the people who use them.",
+    ),
     "commercialism": ("Commercialism", "Trading and investing to fund public services."),
     "shared-services": ("Shared services", "Councils running a service together."),
-    "income-generation": ("Income generation", "New sources of income beyond grants and council tax."),
+    "income-generation": (
+        "Income generation",
+        "New sources of income beyond grants and council tax.",
+    ),
 }
 
 
 def load_taxonomy() -> tuple[dict[str, Theme], dict[str, DeliveryModel]]:
     themes = {
-        slug: Theme.objects.update_or_create(slug=slug, defaults={"name": name, "description": text})[0]
+        slug: Theme.objects.update_or_create(
+            slug=slug, defaults={"name": name, "description": text}
+        )[0]
         for slug, (name, text) in THEMES.items()
     }
     models = {
@@ -173,14 +190,19 @@ def load_case_studies(
             is_sample=True,
             challenge="<p>Sample content: trust in local decisions was low and turnout at meetings fell every year.</p>",
             approach="<p>Sample content: each area's residents proposed and voted on small projects.</p>",
-            outcomes=paragraphs("Sample content: turnout rose and the projects chosen were cheaper to run."),
+            outcomes=paragraphs(
+                "Sample content: turnout rose and the projects chosen were cheaper to run."
+            ),
             lessons_learned="<p>Sample content: start with a small share of the budget and grow it.</p>",
         ),
         _case_study(
             index,
             slug="sample-shared-revenues-service",
             title="Sample: a revenues service shared by three councils",
-            councils=[councils["South Cambridgeshire District Council"], councils["Kent County Council"]],
+            councils=[
+                councils["South Cambridgeshire District Council"],
+                councils["Kent County Council"],
+            ],
             themes=[themes["reinventing-public-services"]],
             delivery_models=[models["shared-services"], models["collaboration"]],
             summary="Sample content. Neighbouring councils run one revenues and benefits team between them.",

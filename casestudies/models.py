@@ -11,7 +11,14 @@ from home.blocks import BodyBlock
 
 from .taxonomy import ChangeLevel, DeliveryModel, MandateLevel, Theme
 
-__all__ = ["CaseStudyIndexPage", "CaseStudyPage", "ChangeLevel", "DeliveryModel", "MandateLevel", "Theme"]
+__all__ = [
+    "CaseStudyIndexPage",
+    "CaseStudyPage",
+    "ChangeLevel",
+    "DeliveryModel",
+    "MandateLevel",
+    "Theme",
+]
 
 RICH_TEXT_FEATURES = ["h3", "bold", "italic", "link", "ol", "ul"]
 

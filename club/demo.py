@@ -5,24 +5,117 @@ from dataclasses import dataclass
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 
-from .models import Council, CouncilEmailDomain, CouncilType, Membership, MembershipStatus, Nation, Role, User
+from .models import (
+    Council,
+    CouncilEmailDomain,
+    CouncilType,
+    Membership,
+    MembershipStatus,
+    Nation,
+    Role,
+    User,
+)
 from .services import editors_group_ensure
 
 # Facts about real councils (name, nation, type, region, web address). Membership statuses are
 # invented for the demonstration.
 COUNCILS = [
-    ("Clackmannanshire Council", Nation.SCOTLAND, CouncilType.SCOTTISH_COUNCIL, "Central Scotland", "clacks.gov.uk", MembershipStatus.MEMBER),
-    ("Fife Council", Nation.SCOTLAND, CouncilType.SCOTTISH_COUNCIL, "East of Scotland", "fife.gov.uk", MembershipStatus.MEMBER),
-    ("The Highland Council", Nation.SCOTLAND, CouncilType.SCOTTISH_COUNCIL, "Highlands and Islands", "highland.gov.uk", MembershipStatus.NOT_MEMBER),
-    ("Kent County Council", Nation.ENGLAND, CouncilType.COUNTY, "South East", "kent.gov.uk", MembershipStatus.OWNER),
-    ("Wigan Council", Nation.ENGLAND, CouncilType.METROPOLITAN_BOROUGH, "North West", "wigan.gov.uk", MembershipStatus.OWNER),
-    ("London Borough of Barking and Dagenham", Nation.ENGLAND, CouncilType.LONDON_BOROUGH, "London", "lbbd.gov.uk", MembershipStatus.MEMBER),
-    ("Cornwall Council", Nation.ENGLAND, CouncilType.UNITARY, "South West", "cornwall.gov.uk", MembershipStatus.MEMBER),
-    ("South Cambridgeshire District Council", Nation.ENGLAND, CouncilType.DISTRICT, "East of England", "scambs.gov.uk", MembershipStatus.MEMBER),
-    ("Monmouthshire County Council", Nation.WALES, CouncilType.WELSH_PRINCIPAL, "South East Wales", "monmouthshire.gov.uk", MembershipStatus.OWNER),
-    ("Cardiff Council", Nation.WALES, CouncilType.WELSH_PRINCIPAL, "South East Wales", "cardiff.gov.uk", MembershipStatus.MEMBER),
-    ("Belfast City Council", Nation.NORTHERN_IRELAND, CouncilType.NI_DISTRICT, "Belfast", "belfastcity.gov.uk", MembershipStatus.MEMBER),
-    ("Derry City and Strabane District Council", Nation.NORTHERN_IRELAND, CouncilType.NI_DISTRICT, "North West", "derrystrabane.com", MembershipStatus.MEMBER),
+    (
+        "Clackmannanshire Council",
+        Nation.SCOTLAND,
+        CouncilType.SCOTTISH_COUNCIL,
+        "Central Scotland",
+        "clacks.gov.uk",
+        MembershipStatus.MEMBER,
+    ),
+    (
+        "Fife Council",
+        Nation.SCOTLAND,
+        CouncilType.SCOTTISH_COUNCIL,
+        "East of Scotland",
+        "fife.gov.uk",
+        MembershipStatus.MEMBER,
+    ),
+    (
+        "The Highland Council",
+        Nation.SCOTLAND,
+        CouncilType.SCOTTISH_COUNCIL,
+        "Highlands and Islands",
+        "highland.gov.uk",
+        MembershipStatus.NOT_MEMBER,
+    ),
+    (
+        "Kent County Council",
+        Nation.ENGLAND,
+        CouncilType.COUNTY,
+        "South East",
+        "kent.gov.uk",
+        MembershipStatus.OWNER,
+    ),
+    (
+        "Wigan Council",
+        Nation.ENGLAND,
+        CouncilType.METROPOLITAN_BOROUGH,
+        "North West",
+        "wigan.gov.uk",
+        MembershipStatus.OWNER,
+    ),
+    (
+        "London Borough of Barking and Dagenham",
+        Nation.ENGLAND,
+        CouncilType.LONDON_BOROUGH,
+        "London",
+        "lbbd.gov.uk",
+        MembershipStatus.MEMBER,
+    ),
+    (
+        "Cornwall Council",
+        Nation.ENGLAND,
+        CouncilType.UNITARY,
+        "South West",
+        "cornwall.gov.uk",
+        MembershipStatus.MEMBER,
+    ),
+    (
+        "South Cambridgeshire District Council",
+        Nation.ENGLAND,
+        CouncilType.DISTRICT,
+        "East of England",
+        "scambs.gov.uk",
+        MembershipStatus.MEMBER,
+    ),
+    (
+        "Monmouthshire County Council",
+        Nation.WALES,
+        CouncilType.WELSH_PRINCIPAL,
+        "South East Wales",
+        "monmouthshire.gov.uk",
+        MembershipStatus.OWNER,
+    ),
+    (
+        "Cardiff Council",
+        Nation.WALES,
+        CouncilType.WELSH_PRINCIPAL,
+        "South East Wales",
+        "cardiff.gov.uk",
+        MembershipStatus.MEMBER,
+    ),
+    (
+        "Belfast City Council",
+        Nation.NORTHERN_IRELAND,
+        CouncilType.NI_DISTRICT,
+        "Belfast",
+        "belfastcity.gov.uk",
+        MembershipStatus.MEMBER,
+    ),
+    (
+        "Derry City and Strabane District Council",
+        Nation.NORTHERN_IRELAND,
+        CouncilType.NI_DISTRICT,
+        "North West",
+        "derrystrabane.com",
+        MembershipStatus.MEMBER,
+    ),
 ]
 
 
@@ -65,7 +158,9 @@ def load_people(*, councils: dict[str, Council], password: str) -> None:
     editor.save(update_fields=["is_staff"])
     editor.groups.add(editors_group_ensure())
 
-    admin = _person(DEMO_COUNCIL_ADMIN.email, "Alasdair", "Grant", "Head of Transformation", password)
+    admin = _person(
+        DEMO_COUNCIL_ADMIN.email, "Alasdair", "Grant", "Head of Transformation", password
+    )
     Membership.objects.update_or_create(
         person=admin,
         council=clacks,

@@ -112,6 +112,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 else:
+    # Wagtail's search backend uses PostgreSQL's full-text fields and indexes.
+    INSTALLED_APPS.append("django.contrib.postgres")
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
@@ -174,23 +176,46 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # --- Email ----------------------------------------------------------------------------------
 
 # EMAIL_URL picks the transport: smtp://user:pass@host:25, smtp+tls://... for STARTTLS,
-# consolemail:// (the default: mail is printed) or filemail:///path ;
-# ANYMAIL_BACKEND (e.g. anymail.backends.postmark.EmailBackend) wins when set.
+# consolemail:// (the default: mail is printed) or filemail:///path. ANYMAIL_BACKEND (for example
+# anymail.backends.postmark.EmailBackend, with that provider's ANYMAIL_* key) wins when set.
 _email = env.email_url("EMAIL_URL", default="consolemail://")
-EMAIL_BACKEND = _email["EMAIL_BACKEND"]
-EMAIL_HOST = _email.get("EMAIL_HOST") or "localhost"
-EMAIL_PORT = _email.get("EMAIL_PORT") or 25
-EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
-EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
-EMAIL_FILE_PATH = _email.get("EMAIL_FILE_PATH") or str(VAR_DIR / "mail")
 if env.str("ANYMAIL_BACKEND", default=""):
-    EMAIL_BACKEND = env.str("ANYMAIL_BACKEND")
-    ANYMAIL = {"SEND_DEFAULTS": {"track_clicks": False}}
+    MAILERS = {"default": {"BACKEND": env.str("ANYMAIL_BACKEND")}}
+    ANYMAIL = {
+        "SEND_DEFAULTS": {"track_clicks": False, "track_opens": False},
+        **{
+            k.removeprefix("ANYMAIL_"): v
+            for k, v in env.ENVIRON.items()
+            if k.startswith("ANYMAIL_")
+        },
+    }
+    ANYMAIL.pop("BACKEND", None)
+elif _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
+    MAILERS = {
+        "default": {
+            "BACKEND": _email["EMAIL_BACKEND"],
+            "OPTIONS": {
+                "host": _email.get("EMAIL_HOST") or "localhost",
+                "port": _email.get("EMAIL_PORT") or 25,
+                "username": _email.get("EMAIL_HOST_USER") or "",
+                "password": _email.get("EMAIL_HOST_PASSWORD") or "",
+                "use_tls": bool(_email.get("EMAIL_USE_TLS")),
+                "use_ssl": bool(_email.get("EMAIL_USE_SSL")),
+                "timeout": env.int("EMAIL_TIMEOUT", default=20),
+            },
+        }
+    }
+elif _email["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
+    MAILERS = {
+        "default": {
+            "BACKEND": _email["EMAIL_BACKEND"],
+            "OPTIONS": {"file_path": _email.get("EMAIL_FILE_PATH") or str(VAR_DIR / "mail")},
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"]}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Innovation Club <club@example.org>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 
 
 # --- Accounts -------------------------------------------------------------------------------
@@ -212,6 +237,8 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# A signed-in member sent to the login page (e.g. from /admin/) sees it, instead of a redirect loop.
+ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_BASE_URL.startswith("https") else "http"
 LOGIN_URL = "account_login"
@@ -277,7 +304,7 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=_https)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if _https else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
-SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=_https)
 if ALLAUTH_TRUSTED_PROXY_COUNT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from casestudies.taxonomy import Theme
-from home.demo import paragraphs, ensure_child
+from home.demo import ensure_child, paragraphs
 from home.models import HomePage
 
 from .models import Audience, ExchangeFormat, ExchangeIndexPage, ExchangePage

@@ -90,7 +90,11 @@ class ExchangePage(Page):
             heading="When and how",
         ),
         MultiFieldPanel(
-            [FieldPanel("venue_name"), FieldPanel("venue_address"), FieldPanel("travel_and_access")],
+            [
+                FieldPanel("venue_name"),
+                FieldPanel("venue_address"),
+                FieldPanel("travel_and_access"),
+            ],
             heading="Venue",
         ),
         MultiFieldPanel(

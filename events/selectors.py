@@ -50,4 +50,6 @@ def exchanges_upcoming(
 
 def exchanges_past(*, index_page: ExchangeIndexPage | None = None) -> list[ExchangePage]:
     """Exchanges that have ended, most recent first."""
-    return list(_live_exchanges(index_page).filter(ends_at__lte=timezone.now()).order_by("-starts_at"))
+    return list(
+        _live_exchanges(index_page).filter(ends_at__lte=timezone.now()).order_by("-starts_at")
+    )

@@ -19,7 +19,11 @@ class HomePage(Page):
     search_fields = Page.search_fields + [index.SearchField("intro")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["home.ContentPage", "events.ExchangeIndexPage", "casestudies.CaseStudyIndexPage"]
+    subpage_types = [
+        "home.ContentPage",
+        "events.ExchangeIndexPage",
+        "casestudies.CaseStudyIndexPage",
+    ]
     max_count = 1
     template = "home/home_page.html"
 
@@ -36,9 +40,7 @@ class HomePage(Page):
 class ContentPage(Page):
     """A general page of text: About the club, How to join, the accessibility statement."""
 
-    summary = models.TextField(
-        blank=True, help_text="Shown under the title and in search results."
-    )
+    summary = models.TextField(blank=True, help_text="Shown under the title and in search results.")
     body = StreamField(BodyBlock())
 
     content_panels = Page.content_panels + [FieldPanel("summary"), FieldPanel("body")]

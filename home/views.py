@@ -16,4 +16,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception as error:  # noqa: BLE001 - any failure means "not healthy"
         checks = {"database": f"error: {type(error).__name__}"}
         status = 503
-    return JsonResponse({"status": "ok" if status == 200 else "error", "checks": checks}, status=status)
+    return JsonResponse(
+        {"status": "ok" if status == 200 else "error", "checks": checks}, status=status
+    )
