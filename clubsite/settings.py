@@ -102,6 +102,8 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'club.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    if DATABASES["default"]["NAME"] != ":memory:":
+        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL and a busy timeout let the server, the worker and tests share the file; IMMEDIATE
     # transactions serialise writers up front instead of failing half-way with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).update(
