@@ -276,6 +276,9 @@ STORAGES = {
     },
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# In development whitenoise serves straight from the apps, so no collectstatic is needed.
+WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_USE_FINDERS = DEBUG
 
 
 # --- Wagtail --------------------------------------------------------------------------------
