@@ -186,3 +186,36 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} at {self.council} ({self.get_status_display()})"
+
+
+class CommunicationPreferences(models.Model):
+    """What a person wants to hear from the club, and whether other members may find them."""
+
+    person = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="communication_preferences"
+    )
+    receive_invitations = models.BooleanField(
+        "Invitations to Exchanges", default=True, help_text="When a new Exchange opens."
+    )
+    receive_reminders = models.BooleanField(
+        "Reminders", default=True, help_text="Before an Exchange you have registered for."
+    )
+    receive_follow_ups = models.BooleanField(
+        "Follow-ups", default=True, help_text="Outputs and notes after an Exchange you attended."
+    )
+    receive_case_study_digest = models.BooleanField(
+        "Case-study digest", default=True, help_text="A round-up of newly published case studies."
+    )
+    show_in_directory = models.BooleanField(
+        "Show me in the member directory",
+        default=False,
+        help_text="Approved members of the club can then find your name, council and role.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "communication preferences"
+        verbose_name_plural = "communication preferences"
+
+    def __str__(self) -> str:
+        return f"Preferences of {self.person}"

@@ -3,6 +3,8 @@
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
+from .models import CommunicationPreferences, User
+
 # Editors at the improvement body work through Wagtail's Moderators group (it can publish pages)
 # plus the club's own models, which Wagtail's migrations know nothing about.
 EDITORS_GROUP = "Moderators"
@@ -21,3 +23,10 @@ def editors_group_ensure() -> Group:
     )
     group.permissions.add(*wanted, *admin_access)
     return group
+
+
+@transaction.atomic
+def preferences_for(*, person: User) -> CommunicationPreferences:
+    """The person's communication preferences, created with the defaults on first use."""
+    preferences, _ = CommunicationPreferences.objects.get_or_create(person=person)
+    return preferences
