@@ -298,11 +298,14 @@ WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
 
 # --- Security (on by default whenever DEBUG is off) -----------------------------------------
 
+from django.utils.csp import CSP  # noqa: E402 - kept beside the policies that use it
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 _https = SITE_BASE_URL.startswith("https://")
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=_https)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -312,18 +315,100 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=_https)
 if ALLAUTH_TRUSTED_PROXY_COUNT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The load balancer's probe must not be redirected to HTTPS (it talks plain HTTP inside).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Content Security Policy. The public site allows scripts and styles from its own origin and
+# inline ones only with the per-request nonce (`{{ csp_nonce }}`), never 'unsafe-inline'.
+# `data:` images are the QR code on the two-factor set-up page. CSP_IMG_SRC adds, for example,
+# the object-storage host that serves media; CSP_FRAME_SRC lists the video hosts embeds may use.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:", *env.list("CSP_IMG_SRC", default=[])],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "frame-src": env.list(
+        "CSP_FRAME_SRC",
+        default=[
+            "https://www.youtube-nocookie.com",
+            "https://www.youtube.com",
+            "https://player.vimeo.com",
+        ],
+    ),
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "upgrade-insecure-requests": _https,
+}
+# Wagtail's admin still ships inline scripts and styles, so it gets this looser policy, applied
+# under /admin/ only by clubsite.middleware.AdminSecurityMiddleware. Page previews frame the
+# site inside the admin, hence frame-ancestors 'self' here.
+ADMIN_CSP = {
+    **SECURE_CSP,
+    "script-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [*SECURE_CSP["img-src"], "blob:"],
+    "frame-src": [CSP.SELF, *SECURE_CSP["frame-src"]],
+    "frame-ancestors": [CSP.SELF],
+}
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("allauth.account.middleware.AccountMiddleware") + 1,
+    "clubsite.middleware.AdminSecurityMiddleware",
+)
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("django.template.context_processors.csp")
+# Editors' avatars stay on the site instead of asking a third party by email hash.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
+# Two-factor authentication (allauth's MFA: authenticator app plus recovery codes). Anyone who can
+# use the admin must have set it up and passed it in the session; see clubsite.middleware.
+if "allauth.mfa" not in INSTALLED_APPS:
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("allauth.account") + 1, "allauth.mfa")
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = WAGTAIL_SITE_NAME
+# On wherever DEBUG is off; `make demo` runs with DEBUG on, so its editor is not held up.
+EDITOR_MFA_REQUIRED = env.bool("EDITOR_MFA_REQUIRED", default=not DEBUG)
+
+# Uploads: documents of office types only (WAGTAILDOCS_EXTENSIONS above), raster images only
+# (no SVG, which can carry script), and a pixel cap against decompression bombs.
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+# Documents always go through Wagtail's view, which checks collection privacy; their files under
+# MEDIA_ROOT/documents/ are never served directly (see SERVE_MEDIA and docs/deployment.md).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Django serves the rest of /media/ itself when on (the default with DEBUG, and the one-box
+# docker stack); with object storage or a web server in front, leave it off.
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
 
 
 # --- Logging --------------------------------------------------------------------------------
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+# LOG_FORMAT=json writes one JSON object a line (for a log shipper); the default is plain text.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
@@ -331,3 +416,42 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
     },
 }
+
+# Health: beat asks a worker to write a heartbeat every minute (home.tasks); /healthz reports the
+# worker unhealthy once the last one is older than this many seconds.
+HEALTHZ_WORKER_MAX_AGE = env.int("HEALTHZ_WORKER_MAX_AGE", default=180)
+CELERY_BEAT_SCHEDULE["health-heartbeat"] = {
+    "task": "home.tasks.record_heartbeat",
+    "schedule": 60.0,
+    "options": {"expires": 55},  # a heartbeat stuck in a backlog is worthless; drop it
+}
+
+# Error reports to Sentry only when SENTRY_DSN is set; nothing personal is sent.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        release=env.str("SENTRY_RELEASE", default="") or None,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,
+    )
+
+
+# --- Messaging (the outbox; see messaging/services.py) ----------------------------------------
+
+# A temporary refusal (SMTP 4xx, a dropped connection) is tried again after roughly 1, 2, 4 ...
+# times the base, with jitter, up to the cap, at most MESSAGING_MAX_ATTEMPTS times in all.
+MESSAGING_RETRY_BASE_SECONDS = env.int("MESSAGING_RETRY_BASE_SECONDS", default=60)
+MESSAGING_RETRY_MAX_SECONDS = env.int("MESSAGING_RETRY_MAX_SECONDS", default=6 * 3600)
+MESSAGING_MAX_ATTEMPTS = env.int("MESSAGING_MAX_ATTEMPTS", default=8)
+# A message still "sending" after this long lost its worker and is sent again. Keep it above
+# CELERY_TASK_TIME_LIMIT, so a slow but living worker is never overtaken.
+MESSAGING_SENDING_TIMEOUT = env.int("MESSAGING_SENDING_TIMEOUT", default=300)
+# The sweep hands a queued row to the broker again when its last hand-over is this old.
+MESSAGING_REDISPATCH_AFTER = env.int("MESSAGING_REDISPATCH_AFTER", default=120)

@@ -22,3 +22,6 @@ MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 # Static files are served from the finders in tests; nothing is collected first.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Admin tests sign editors in with force_login, which passes no second factor; the security
+# tests (tests/clubsite/test_security.py) turn the requirement back on and go through it.
+EDITOR_MFA_REQUIRED = False
