@@ -1,14 +1,21 @@
 """Council case studies: what a council tried, how, and what came of it."""
 
+from django.conf import settings
 from django.db import models
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from home.blocks import BodyBlock
-
+from .blocks import OutcomesBlock
+from .serializers import (
+    CouncilSerializer,
+    ExchangeLinkSerializer,
+    RichTextSerializer,
+    TaxonomySerializer,
+)
 from .taxonomy import ChangeLevel, DeliveryModel, MandateLevel, Theme
 
 __all__ = [
@@ -36,10 +43,11 @@ class CaseStudyIndexPage(Page):
     template = "casestudies/case_study_index_page.html"
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import case_studies_for_index
+        from .selectors import SORTS, case_study_library
 
         context = super().get_context(request, *args, **kwargs)
-        context["case_studies"] = case_studies_for_index(index_page=self)
+        context["library"] = case_study_library(index_page=self, params=request.GET)
+        context["sorts"] = SORTS
         return context
 
 
@@ -60,7 +68,7 @@ class CaseStudyPage(Page):
     published_on = models.DateField(help_text="When the case study was first shared.")
     challenge = RichTextField(features=RICH_TEXT_FEATURES, verbose_name="the challenge")
     approach = RichTextField(features=RICH_TEXT_FEATURES, verbose_name="what they did")
-    outcomes = StreamField(BodyBlock(), blank=True, verbose_name="outcomes and evidence")
+    outcomes = StreamField(OutcomesBlock(), blank=True, verbose_name="outcomes and evidence")
     lessons_learned = RichTextField(features=RICH_TEXT_FEATURES, blank=True)
     themes = ParentalManyToManyField(Theme, blank=True, related_name="case_studies")
     delivery_models = ParentalManyToManyField(
@@ -73,6 +81,36 @@ class CaseStudyPage(Page):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.COMPLETE)
     is_sample = models.BooleanField(
         default=False, help_text="Sample content for demonstrations; the page says so."
+    )
+    contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="case_study_contacts",
+        help_text="A member others can ask about this work. Shown to signed-in members only.",
+    )
+    related_case_studies = ParentalManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="related_from",
+        help_text="Chosen by hand; the page adds others that share a theme.",
+    )
+    exchanges = ParentalManyToManyField(
+        "events.ExchangePage",
+        blank=True,
+        related_name="case_studies",
+        help_text="Exchanges where this work was presented.",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="case_study_submissions",
+        editable=False,
+        help_text="The member who sent this in from the site, if one did.",
     )
 
     content_panels = Page.content_panels + [
@@ -107,6 +145,14 @@ class CaseStudyPage(Page):
             ],
             heading="Taxonomy",
         ),
+        MultiFieldPanel(
+            [
+                FieldPanel("contact"),
+                FieldPanel("related_case_studies"),
+                FieldPanel("exchanges"),
+            ],
+            heading="People and links",
+        ),
         FieldPanel("is_sample"),
     ]
     search_fields = Page.search_fields + [
@@ -117,7 +163,29 @@ class CaseStudyPage(Page):
         index.SearchField("outcomes"),
         index.SearchField("lessons_learned"),
         index.RelatedFields("councils", [index.SearchField("name", boost=2)]),
+        index.RelatedFields("themes", [index.SearchField("name")]),
         index.FilterField("change_level"),
+        index.FilterField("published_on"),
+    ]
+    # The structured fields the API publishes. The contact is left out: members only.
+    api_fields = [
+        APIField("summary"),
+        APIField("councils", serializer=CouncilSerializer(many=True)),
+        APIField("programme_name"),
+        APIField("period_start"),
+        APIField("period_end"),
+        APIField("published_on"),
+        APIField("status"),
+        APIField("change_level"),
+        APIField("mandate_levels"),
+        APIField("themes", serializer=TaxonomySerializer(many=True)),
+        APIField("delivery_models", serializer=TaxonomySerializer(many=True)),
+        APIField("challenge", serializer=RichTextSerializer()),
+        APIField("approach", serializer=RichTextSerializer()),
+        APIField("outcomes"),
+        APIField("lessons_learned", serializer=RichTextSerializer()),
+        APIField("exchanges", serializer=ExchangeLinkSerializer()),
+        APIField("is_sample"),
     ]
 
     parent_page_types = ["casestudies.CaseStudyIndexPage"]
@@ -133,3 +201,32 @@ class CaseStudyPage(Page):
             MandateLevel.NEW: self.mandate_new,
         }
         return [level.label.split(":")[0] for level, on in flags.items() if on]
+
+    @property
+    def mandate_level_values(self) -> list[str]:
+        flags = {
+            MandateLevel.BETTER: self.mandate_better,
+            MandateLevel.DIFFERENTLY: self.mandate_differently,
+            MandateLevel.NEW: self.mandate_new,
+        }
+        return [level.value for level, on in flags.items() if on]
+
+    # Nation, region and council type come from the councils (read from a prefetched list).
+    @property
+    def nations(self) -> list[str]:
+        return sorted({c.get_nation_display() for c in self.councils.all()})
+
+    @property
+    def regions(self) -> list[str]:
+        return sorted({c.region for c in self.councils.all() if c.region})
+
+    @property
+    def council_types(self) -> list[str]:
+        return sorted({c.get_council_type_display() for c in self.councils.all()})
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import case_study_detail_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(case_study_detail_context(page=self, viewer=request.user))
+        return context
