@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "events",
     "casestudies",
     "home",
+    "messaging",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

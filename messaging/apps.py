@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MessagingConfig(AppConfig):
+    verbose_name = "Messaging: the outbox, email wording and feedback"
+    name = "messaging"
