@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -168,8 +169,21 @@ class Membership(models.Model):
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+
+    class Source(models.TextChoices):
+        DOMAIN = "domain", "Signed up on the council's email domain"
+        REQUEST = "request", "Asked to join (email domain not the council's)"
+        INVITATION = "invitation", "Invited by a council admin"
+        EDITOR = "editor", "Added by an editor"
+
     is_council_admin = models.BooleanField(
         default=False, help_text="Council admins approve colleagues and manage the council's seats."
+    )
+    source = models.CharField(
+        max_length=12,
+        choices=Source.choices,
+        default=Source.EDITOR,
+        help_text="How the person came to ask. Requests from other domains are decided by editors.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -219,3 +233,65 @@ class CommunicationPreferences(models.Model):
 
     def __str__(self) -> str:
         return f"Preferences of {self.person}"
+
+
+class GuestApplication(models.Model):
+    """Someone from outside the member councils asking to take part as a partner or guest.
+
+    Editors decide; an approved guest counts as an approved member of the club (see
+    ``club.selectors.person_is_approved_member``) without belonging to a council.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending approval"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+
+    person = models.OneToOneField(User, on_delete=models.CASCADE, related_name="guest_application")
+    organisation = models.CharField(max_length=150)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.organisation}), {self.get_status_display()}"
+
+
+class Invitation(models.Model):
+    """A council admin's single-use, expiring invitation for a colleague to join the council."""
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=Role.choices)
+    # A random, unguessable key sent only in the email; like allauth's confirmation keys.
+    token = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="invitations_sent"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["council", "accepted_at"])]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email} to {self.council}"
+
+    @property
+    def is_used(self) -> bool:
+        return self.accepted_at is not None
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at

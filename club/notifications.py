@@ -1,0 +1,144 @@
+"""The club's emails about accounts: one function per message, each taking a plain id.
+
+Services call these through ``transaction.on_commit``, so nothing is sent for a change that rolled
+back. Each fetches its rows again and sends with Django's mail for now; the messaging work will
+move these bodies onto the outbox without changing the callers.
+"""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from .models import GuestApplication, Invitation, Membership, User
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_BASE_URL}{path}"
+
+
+def _send(*, template: str, subject: str, to: list[str], context: dict) -> None:
+    recipients = [address for address in to if address]
+    if not recipients:
+        return
+    body = render_to_string(f"club/email/{template}.txt", context)
+    send_mail(subject, body, None, recipients)
+
+
+def _editor_addresses() -> list[str]:
+    editors = User.objects.filter(is_active=True, groups__name="Moderators").distinct()
+    return list(editors.values_list("email", flat=True))
+
+
+def notify_membership_requested(membership_id: int) -> None:
+    """Tell whoever decides (the council's admins, or editors) that someone is waiting."""
+    membership = (
+        Membership.objects.select_related("person", "council").filter(pk=membership_id).first()
+    )
+    if membership is None or membership.status != Membership.Status.PENDING:
+        return
+    if membership.source == Membership.Source.REQUEST:
+        to = _editor_addresses()
+    else:
+        admins = Membership.objects.filter(
+            council=membership.council,
+            status=Membership.Status.APPROVED,
+            is_council_admin=True,
+            person__is_active=True,
+        )
+        to = list(admins.values_list("person__email", flat=True)) or _editor_addresses()
+    _send(
+        template="membership_requested",
+        subject=f"{membership.person} asks to join {membership.council} in the Innovation Club",
+        to=to,
+        context={
+            "membership": membership,
+            "url": _absolute(
+                reverse("club:council_people", kwargs={"slug": membership.council.slug})
+            ),
+        },
+    )
+
+
+def notify_membership_decided(membership_id: int) -> None:
+    """Tell the person whether their membership was approved or declined."""
+    membership = (
+        Membership.objects.select_related("person", "council").filter(pk=membership_id).first()
+    )
+    if membership is None or membership.status not in (
+        Membership.Status.APPROVED,
+        Membership.Status.DECLINED,
+    ):
+        return
+    approved = membership.status == Membership.Status.APPROVED
+    _send(
+        template="membership_decided",
+        subject=(
+            f"Welcome to the Innovation Club, {membership.council}"
+            if approved
+            else f"Your request to join {membership.council} in the Innovation Club"
+        ),
+        to=[membership.person.email],
+        context={
+            "membership": membership,
+            "approved": approved,
+            "url": _absolute(reverse("club:account")),
+        },
+    )
+
+
+def notify_guest_requested(application_id: int) -> None:
+    application = (
+        GuestApplication.objects.select_related("person").filter(pk=application_id).first()
+    )
+    if application is None or application.status != GuestApplication.Status.PENDING:
+        return
+    _send(
+        template="guest_requested",
+        subject=f"{application.person} asks to take part as a guest",
+        to=_editor_addresses(),
+        context={"application": application, "url": _absolute(reverse("club:requests"))},
+    )
+
+
+def notify_guest_decided(application_id: int) -> None:
+    application = (
+        GuestApplication.objects.select_related("person").filter(pk=application_id).first()
+    )
+    if application is None or application.status == GuestApplication.Status.PENDING:
+        return
+    approved = application.status == GuestApplication.Status.APPROVED
+    _send(
+        template="guest_decided",
+        subject=(
+            "Welcome to the Innovation Club"
+            if approved
+            else "Your request to take part in the Innovation Club"
+        ),
+        to=[application.person.email],
+        context={
+            "application": application,
+            "approved": approved,
+            "url": _absolute(reverse("club:account")),
+        },
+    )
+
+
+def notify_invitation(invitation_id: int) -> None:
+    """Send the invitation link (single use, expiring) to the colleague's address."""
+    invitation = (
+        Invitation.objects.select_related("council", "invited_by")
+        .filter(pk=invitation_id, accepted_at__isnull=True)
+        .first()
+    )
+    if invitation is None:
+        return
+    _send(
+        template="invitation",
+        subject=f"An invitation to join {invitation.council} in the Innovation Club",
+        to=[invitation.email],
+        context={
+            "invitation": invitation,
+            "url": _absolute(reverse("club:invitation", kwargs={"token": invitation.token})),
+        },
+    )
