@@ -249,6 +249,8 @@ LOGIN_REDIRECT_URL = "/"
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 # Behind N trusted proxies, rate limits key on the real client address.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ACCOUNT_ADAPTER = "club.adapters.AccountAdapter"
+ACCOUNT_SIGNUP_FORM_CLASS = "club.forms.SignupExtraForm"
 
 
 # --- Internationalisation -------------------------------------------------------------------
