@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "events",
     "casestudies",
     "home",
+    "mandate",
     "messaging",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
+    path("mandate/", include("mandate.urls")),
     path("club/", include("club.urls")),
     path("messages/", include("messaging.urls")),
     path("sitemap.xml", sitemap),
