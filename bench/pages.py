@@ -1,0 +1,230 @@
+"""Section 1 (pages) and section 5 (search): in-process measurements with Django's test client."""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import statistics
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+from wagtail.models import Page
+
+BARE_URL = "/__bench__/bare"
+SEARCH_TERMS = [
+    "housing", "adult social care", "co-production", "waste recycling", "libraries",
+    "community wealth", "digital platform", "carbon retrofit", "homelessness",
+    "apprenticeships", "dementia", "commercial trading company", "early help",
+    "neighbourhood hub", "procurement social value", "transport buses", "telecare sensors",
+    "regeneration", "youth services", "leadership mindset",
+]  # fmt: skip
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    rank = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
+    return ordered[rank]
+
+
+def summarise_ms(samples: list[float]) -> dict[str, float]:
+    return {
+        "median_ms": round(statistics.median(samples) * 1000, 3),
+        "p95_ms": round(percentile(samples, 95) * 1000, 3),
+        "n": len(samples),
+    }
+
+
+def page_targets() -> list[tuple[str, str]]:
+    """One URL per public page type (the middle page of each), plus the filtered listings."""
+    targets: list[tuple[str, str]] = []
+    live = Page.objects.live().public().filter(depth__gt=1)
+    for content_type_id in sorted(set(live.values_list("content_type_id", flat=True))):
+        pages = live.filter(content_type_id=content_type_id).order_by("path")
+        count = pages.count()
+        page = pages[count // 2].specific
+        label = type(page).__name__
+        if label == "ExchangePage":
+            # An upcoming Exchange: registration state is shown, the costlier case.
+            from django.utils import timezone
+
+            upcoming = (
+                type(page)
+                .objects.live()
+                .filter(starts_at__gt=timezone.now())
+                .order_by("starts_at")
+                .first()
+            )
+            page = upcoming or page
+        targets.append((label, page.url))
+    try:
+        from casestudies.models import CaseStudyIndexPage, Theme
+
+        index = CaseStudyIndexPage.objects.live().first()
+        theme = Theme.objects.order_by("pk").first()
+        if index and theme:
+            targets.append(
+                ("CaseStudyIndexPage filtered", f"{index.url}?theme={theme.slug}&nation=scotland")
+            )
+            targets.append(
+                ("CaseStudyIndexPage search", f"{index.url}?q=housing&change=transitional")
+            )
+    except ImportError:
+        pass
+    with contextlib.suppress(NoReverseMatch):
+        targets.append(("site search", reverse("search") + "?q=housing"))
+    return targets
+
+
+def _time(client: Client, url: str, iterations: int) -> tuple[list[float], int]:
+    samples = []
+    status = 0
+    for _ in range(iterations):
+        started = time.perf_counter()
+        response = client.get(url)
+        samples.append(time.perf_counter() - started)
+        status = response.status_code
+    return samples, status
+
+
+def _count_queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    return len(captured)
+
+
+def measure_pages(*, iterations: int, with_cache: bool) -> dict[str, Any]:
+    """Median and p95 per page type beside the bare view, each measured in this process."""
+    middleware = settings.PAGE_CACHE_MIDDLEWARE if with_cache else settings.MIDDLEWARE
+    results: dict[str, Any] = {"with_cache": with_cache, "pages": {}}
+    with override_settings(MIDDLEWARE=middleware):
+        cache.clear()
+        client = Client(raise_request_exception=False)
+        targets = page_targets()
+        _time(client, BARE_URL, 20)  # warm the URLconf, middleware and connection
+        bare_before, _ = _time(client, BARE_URL, iterations * 4)
+        for label, url in targets:
+            warm, status = _time(client, url, 3)
+            if status != 200:
+                results["pages"][label] = {"url": url, "status": status}
+                continue
+            samples, status = _time(client, url, iterations)
+            results["pages"][label] = {
+                "url": url,
+                "status": status,
+                "queries": _count_queries(client, url),
+                **summarise_ms(samples),
+            }
+        bare_after, _ = _time(client, BARE_URL, iterations * 4)
+    bare = summarise_ms(bare_before + bare_after)
+    bare["queries"] = 0
+    results["bare"] = bare
+    for row in results["pages"].values():
+        if "median_ms" in row:
+            row["ratio"] = round(row["median_ms"] / bare["median_ms"], 1)
+    return results
+
+
+# --- Search -----------------------------------------------------------------------------------
+
+
+def search_queries(count: int = 100, seed: int = 5) -> list[dict[str, str]]:
+    """Representative searches: a term, often with one or two facets as the browse page sends."""
+    from casestudies.models import DeliveryModel, Theme
+
+    rng = random.Random(seed)  # noqa: S311 - repeatable queries, not secrets
+    themes = list(Theme.objects.values_list("slug", flat=True))
+    models = list(DeliveryModel.objects.values_list("slug", flat=True))
+    queries = []
+    for n in range(count):
+        params = {"q": SEARCH_TERMS[n % len(SEARCH_TERMS)]}
+        if n % 2 and themes:
+            params["theme"] = rng.choice(themes)
+        if n % 3 == 0:
+            params["change"] = rng.choice(["transactional", "transitional", "transformational"])
+        if n % 5 == 0 and models:
+            params["model"] = rng.choice(models)
+        queries.append(params)
+    return queries
+
+
+def _raw_search(params: dict[str, str], limit: int = 20) -> list[int]:
+    """The same tsquery over Wagtail's index table, joined to the facets, in hand-written SQL."""
+    from modelsearch.utils import get_content_type_pk
+
+    from casestudies.models import CaseStudyPage
+
+    sql = [
+        "SELECT p.page_ptr_id FROM wagtailsearch_indexentry e",
+        f"JOIN {CaseStudyPage._meta.db_table} p ON p.page_ptr_id = e.object_id::bigint",
+        "JOIN wagtailcore_page w ON w.id = p.page_ptr_id",
+        "WHERE e.content_type_id = %(ct)s AND w.live",
+        "AND (e.title || e.body) @@ websearch_to_tsquery(%(q)s)",
+    ]
+    args: dict[str, Any] = {"ct": get_content_type_pk(CaseStudyPage), "q": params["q"]}
+    if "change" in params:
+        sql.append("AND p.change_level = %(change)s")
+        args["change"] = params["change"]
+    if "theme" in params:
+        through = CaseStudyPage._meta.get_field("themes").remote_field.through._meta.db_table
+        sql.append(
+            f"AND EXISTS (SELECT 1 FROM {through} t JOIN casestudies_theme th ON th.id = t.theme_id"  # noqa: S608
+            " WHERE t.casestudypage_id = p.page_ptr_id AND th.slug = %(theme)s)"
+        )
+        args["theme"] = params["theme"]
+    if "model" in params:
+        through = CaseStudyPage._meta.get_field("delivery_models").remote_field.through
+        sql.append(
+            f"AND EXISTS (SELECT 1 FROM {through._meta.db_table} t"  # noqa: S608
+            " JOIN casestudies_deliverymodel d ON d.id = t.deliverymodel_id"
+            " WHERE t.casestudypage_id = p.page_ptr_id AND d.slug = %(model)s)"
+        )
+        args["model"] = params["model"]
+    sql.append(
+        "ORDER BY ts_rank(e.title || e.body, websearch_to_tsquery(%(q)s)) DESC LIMIT %(limit)s"
+    )
+    args["limit"] = limit
+    with connection.cursor() as cursor:
+        cursor.execute(" ".join(sql), args)  # noqa: S608 - table names from model meta
+        return [row[0] for row in cursor.fetchall()]
+
+
+def measure_search(*, count: int = 100) -> dict[str, Any]:
+    """p50/p95 of the case-study browse page with a search and facets, beside raw SQL."""
+    from urllib.parse import urlencode
+
+    from casestudies.models import CaseStudyIndexPage, CaseStudyPage
+
+    index = CaseStudyIndexPage.objects.live().first()
+    queries = search_queries(count)
+    client = Client(raise_request_exception=False)
+    page_samples, raw_samples, statuses, hits = [], [], {}, 0
+    for params in queries[:5]:  # warm caches and plans
+        client.get(f"{index.url}?{urlencode(params)}")
+        _raw_search(params)
+    for params in queries:
+        url = f"{index.url}?{urlencode(params)}"
+        started = time.perf_counter()
+        response = client.get(url)
+        page_samples.append(time.perf_counter() - started)
+        statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+        started = time.perf_counter()
+        hits += bool(_raw_search(params))
+        raw_samples.append(time.perf_counter() - started)
+    page, raw = summarise_ms(page_samples), summarise_ms(raw_samples)
+    return {
+        "case_studies": CaseStudyPage.objects.live().count(),
+        "queries": count,
+        "queries_with_hits": hits,
+        "statuses": statuses,
+        "page": {"p50_ms": page["median_ms"], "p95_ms": page["p95_ms"]},
+        "raw_sql": {"p50_ms": raw["median_ms"], "p95_ms": raw["p95_ms"]},
+        "p95_ratio": round(page["p95_ms"] / raw["p95_ms"], 1) if raw["p95_ms"] else None,
+    }
