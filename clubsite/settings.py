@@ -459,3 +459,10 @@ MESSAGING_MAX_ATTEMPTS = env.int("MESSAGING_MAX_ATTEMPTS", default=8)
 MESSAGING_SENDING_TIMEOUT = env.int("MESSAGING_SENDING_TIMEOUT", default=300)
 # The sweep hands a queued row to the broker again when its last hand-over is this old.
 MESSAGING_REDISPATCH_AFTER = env.int("MESSAGING_REDISPATCH_AFTER", default=120)
+
+
+# --- Events (registrations; see events/services.py) ------------------------------------------
+
+# Registrations take a row lock on the Exchange so capacity holds under concurrency. Only a test
+# turns this off, to show that without the lock the same race overbooks.
+EVENTS_REGISTRATION_LOCKING = True

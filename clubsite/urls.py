@@ -14,6 +14,7 @@ urlpatterns = [
     path("mandate/", include("mandate.urls")),
     path("club/", include("club.urls")),
     path("messages/", include("messaging.urls")),
+    path("events/", include("events.urls")),
     path("sitemap.xml", sitemap),
     path("healthz", healthz, name="healthz"),
 ]
