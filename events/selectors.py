@@ -1,12 +1,38 @@
-"""Reads about Exchanges: which to list, and what state each one is in."""
+"""Reads about Exchanges: which to list, what state each is in, and who is coming.
 
+Every selector that feeds a page runs a fixed number of queries, whatever the number of
+Exchanges or registrations (tests assert it at 5 and at 500).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.core.paginator import Page as PaginatorPage
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from .models import ExchangeIndexPage, ExchangePage
+from casestudies.taxonomy import Theme
+from club.models import Council, Membership, Role
+from club.selectors import person_admin_councils, person_is_approved_member
+
+from .models import (
+    ExchangeFormat,
+    ExchangeIndexPage,
+    ExchangePage,
+    Registration,
+    RegistrationStatus,
+)
+from .rules import is_events_editor, own_membership, registration_window_refusal
+
+if TYPE_CHECKING:
+    from club.models import User
+
+PROGRAMME_PAGE_SIZE = 12
 
 
 class ExchangeStatus(StrEnum):
@@ -18,8 +44,16 @@ class ExchangeStatus(StrEnum):
     CANCELLED = "Cancelled"
 
 
+def exchange_confirmed_count(*, exchange: ExchangePage) -> int:
+    """Confirmed places; uses the `confirmed_count` annotation when the list selectors added it."""
+    annotated = getattr(exchange, "confirmed_count", None)
+    if annotated is not None:
+        return annotated
+    return exchange.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
+
+
 def exchange_status(*, exchange: ExchangePage, now: datetime | None = None) -> ExchangeStatus:
-    """Derive the status from the dates alone (capacity is added by the registration rules)."""
+    """Derive the status from the dates, then from the numbers while registration is open."""
     now = now or timezone.now()
     if exchange.is_cancelled:
         return ExchangeStatus.CANCELLED
@@ -27,17 +61,31 @@ def exchange_status(*, exchange: ExchangePage, now: datetime | None = None) -> E
         return ExchangeStatus.PAST
     if exchange.registration_opens_at and now < exchange.registration_opens_at:
         return ExchangeStatus.OPENING_SOON
-    closes = exchange.registration_closes_at or exchange.starts_at
-    if now >= closes:
+    if now >= registration_closes_at(exchange=exchange):
         return ExchangeStatus.CLOSED
+    if exchange.pk and exchange_confirmed_count(exchange=exchange) >= exchange.capacity:
+        return ExchangeStatus.FULL
     return ExchangeStatus.OPEN
+
+
+def registration_closes_at(*, exchange: ExchangePage) -> datetime:
+    """Registration closes at the editor's date, or when the Exchange starts."""
+    return exchange.registration_closes_at or exchange.starts_at
+
+
+def _with_confirmed_count(pages: QuerySet[ExchangePage]) -> QuerySet[ExchangePage]:
+    return pages.annotate(
+        confirmed_count=Count(
+            "registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)
+        )
+    )
 
 
 def _live_exchanges(index_page: ExchangeIndexPage | None) -> QuerySet[ExchangePage]:
     pages = ExchangePage.objects.live().public().select_related("theme")
     if index_page is not None:
         pages = pages.child_of(index_page)
-    return pages
+    return _with_confirmed_count(pages)
 
 
 def exchanges_upcoming(
@@ -53,3 +101,403 @@ def exchanges_past(*, index_page: ExchangeIndexPage | None = None) -> list[Excha
     return list(
         _live_exchanges(index_page).filter(ends_at__lte=timezone.now()).order_by("-starts_at")
     )
+
+
+# --- The programme page ----------------------------------------------------------------------
+
+
+class _Programme:
+    """Upcoming Exchanges (soonest first) followed by past ones (latest first), as one list.
+
+    The paginator asks for the count and for one slice; each half answers with one query, so a
+    page costs the same however long the programme grows.
+    """
+
+    def __init__(self, pages: QuerySet[ExchangePage], now: datetime):
+        self.upcoming = pages.filter(ends_at__gt=now).order_by("starts_at", "pk")
+        self.past = pages.filter(ends_at__lte=now).order_by("-starts_at", "-pk")
+        self._upcoming_count: int | None = None
+
+    def upcoming_count(self) -> int:
+        if self._upcoming_count is None:
+            self._upcoming_count = self.upcoming.count()
+        return self._upcoming_count
+
+    def count(self) -> int:
+        return self.upcoming_count() + self.past.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key: slice) -> list[ExchangePage]:
+        start, stop = key.start or 0, key.stop
+        split = self.upcoming_count()
+        items: list[ExchangePage] = []
+        if start < split:
+            items += list(self.upcoming[start : min(stop, split)])
+        if stop > split:
+            items += list(self.past[max(start - split, 0) : stop - split])
+        return items
+
+
+def _case_studies_prefetch() -> Prefetch | None:
+    """Case studies presented at each Exchange (the case-study app owns the link)."""
+    if not any(rel.name == "case_studies" for rel in ExchangePage._meta.related_objects):
+        return None
+    from casestudies.models import CaseStudyPage
+
+    return Prefetch(
+        "case_studies",
+        queryset=CaseStudyPage.objects.live().public().order_by("title"),
+        to_attr="presented_case_studies",
+    )
+
+
+@dataclass
+class ProgrammeFilters:
+    theme: Theme | None = None
+    format: str = ""
+    themes: list[Theme] = field(default_factory=list)
+    formats: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.theme or self.format)
+
+
+def programme_context(
+    *, index_page: ExchangeIndexPage, params: Any, per_page: int = PROGRAMME_PAGE_SIZE
+) -> dict[str, Any]:
+    """The programme page: filters, one page of Exchanges, split into upcoming and past."""
+    themes = list(Theme.objects.filter(exchanges__isnull=False).distinct().order_by("name"))
+    filters = ProgrammeFilters(themes=themes, formats=list(ExchangeFormat.choices))
+    pages = _live_exchanges(index_page)
+    theme_slug = params.get("theme", "")
+    if theme_slug:
+        filters.theme = next((t for t in themes if t.slug == theme_slug), None)
+        pages = pages.filter(theme=filters.theme) if filters.theme else pages.none()
+    if params.get("format", "") in ExchangeFormat.values:
+        filters.format = params["format"]
+        pages = pages.filter(format=filters.format)
+    prefetch = _case_studies_prefetch()
+    if prefetch is not None:
+        pages = pages.prefetch_related(prefetch)
+
+    now = timezone.now()
+    paginator = Paginator(_Programme(pages, now), per_page)
+    page_obj: PaginatorPage = paginator.get_page(params.get("page"))
+    items = list(page_obj.object_list)
+    query = {k: v for k, v in (("theme", theme_slug), ("format", filters.format)) if v}
+    return {
+        "filters": filters,
+        "page_obj": page_obj,
+        "upcoming_exchanges": [p for p in items if p.ends_at > now],
+        "past_exchanges": [p for p in items if p.ends_at <= now],
+        "filter_query": "&".join(f"{k}={v}" for k, v in query.items()),
+    }
+
+
+# --- One Exchange ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Counts:
+    confirmed: int
+    waiting: int
+    capacity: int
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.capacity - self.confirmed, 0)
+
+
+def exchange_counts(*, exchange: ExchangePage) -> Counts:
+    """Confirmed and waiting numbers in one query."""
+    numbers = exchange.registrations.aggregate(
+        confirmed=Count("pk", filter=Q(status=RegistrationStatus.CONFIRMED)),
+        waiting=Count("pk", filter=Q(status=RegistrationStatus.WAITING)),
+    )
+    return Counts(numbers["confirmed"], numbers["waiting"], exchange.capacity)
+
+
+def council_confirmed_count(*, exchange: ExchangePage, council: Council | None) -> int:
+    if council is None:
+        return 0
+    return exchange.registrations.filter(
+        council=council, status=RegistrationStatus.CONFIRMED
+    ).count()
+
+
+def registration_active_for(*, exchange: ExchangePage, person: User) -> Registration | None:
+    """The person's confirmed or waiting registration, if any."""
+    if not getattr(person, "is_authenticated", False):
+        return None
+    return (
+        exchange.registrations.filter(person=person)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .first()
+    )
+
+
+def waiting_position(*, registration: Registration) -> int | None:
+    """1 for the first in the queue; None when the registration is not waiting."""
+    if registration.status != RegistrationStatus.WAITING:
+        return None
+    ahead = Registration.objects.filter(
+        exchange_id=registration.exchange_id, status=RegistrationStatus.WAITING
+    ).filter(
+        Q(created_at__lt=registration.created_at)
+        | Q(created_at=registration.created_at, pk__lt=registration.pk)
+    )
+    return ahead.count() + 1
+
+
+def colleagues_for_registration(*, admin: User) -> list[Membership]:
+    """Approved colleagues a council admin may register (their own councils only)."""
+    councils = person_admin_councils(person=admin)
+    return list(
+        Membership.objects.filter(council__in=councils, status=Membership.Status.APPROVED)
+        .select_related("person", "council")
+        .order_by("council__name", "person__last_name", "person__first_name", "person__email")
+    )
+
+
+def registration_queue(*, exchange: ExchangePage) -> QuerySet[Registration]:
+    """Active registrations in the order they joined: confirmed and waiting alike."""
+    return (
+        Registration.objects.filter(exchange=exchange)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .order_by("created_at", "pk")
+    )
+
+
+def attendees_for_admin(*, exchange: ExchangePage) -> dict[str, list[Registration]]:
+    """Confirmed, waiting (in order) and cancelled registrations, with person and council."""
+    rows = (
+        Registration.objects.filter(exchange=exchange)
+        .select_related("person", "council")
+        .order_by("created_at", "pk")
+    )
+    grouped: dict[str, list[Registration]] = {s.value: [] for s in RegistrationStatus}
+    for row in rows:
+        grouped[row.status].append(row)
+    return grouped
+
+
+def counts_by_council_and_role(
+    *, exchange: ExchangePage
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Confirmed and waiting numbers per council and per role, for the editors' summary."""
+    active = Registration.objects.filter(exchange=exchange).exclude(
+        status=RegistrationStatus.CANCELLED
+    )
+    numbers = {
+        "confirmed": Count("pk", filter=Q(status=RegistrationStatus.CONFIRMED)),
+        "waiting": Count("pk", filter=Q(status=RegistrationStatus.WAITING)),
+        "attended": Count("pk", filter=Q(attended_at__isnull=False)),
+    }
+    by_council = list(active.values("council__name").annotate(**numbers).order_by("council__name"))
+    roles = dict(Role.choices)
+    by_role = list(active.values("role").annotate(**numbers).order_by("role"))
+    for row in by_role:
+        row["role_label"] = roles.get(row["role"], row["role"] or "Not given")
+    return by_council, by_role
+
+
+def registrations_for_export(*, exchange: ExchangePage) -> QuerySet[Registration]:
+    return (
+        Registration.objects.filter(exchange=exchange)
+        .select_related("person", "council")
+        .order_by("status", "created_at", "pk")
+    )
+
+
+def programme_council_report() -> list[dict[str, Any]]:
+    """Per council: how many Exchanges it took part in, and its confirmed and attended places."""
+    from club.models import Nation
+
+    nations = dict(Nation.choices)
+    rows = list(
+        Registration.objects.filter(status=RegistrationStatus.CONFIRMED, council__isnull=False)
+        .values("council__name", "council__nation")
+        .annotate(
+            exchanges=Count("exchange", distinct=True),
+            places=Count("pk"),
+            attended=Count("pk", filter=Q(attended_at__isnull=False)),
+        )
+        .order_by("council__name")
+    )
+    for row in rows:
+        row["nation_label"] = nations.get(row["council__nation"], "")
+    return rows
+
+
+def council_registrations(*, admin: User) -> list[dict[str, Any]]:
+    """For a council admin: each upcoming Exchange, their councils' registrations and seats left."""
+    councils = list(person_admin_councils(person=admin))
+    if not councils:
+        return []
+    exchanges = list(_live_exchanges(None).filter(ends_at__gt=timezone.now()).order_by("starts_at"))
+    rows = (
+        Registration.objects.filter(exchange__in=exchanges, council__in=councils)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .select_related("person", "council")
+        .order_by("created_at", "pk")
+    )
+    by_exchange: dict[int, list[Registration]] = {}
+    for row in rows:
+        by_exchange.setdefault(row.exchange_id, []).append(row)
+    result = []
+    for exchange in exchanges:
+        registrations = by_exchange.get(exchange.pk, [])
+        per_council = []
+        for council in councils:
+            confirmed = sum(
+                1
+                for r in registrations
+                if r.council_id == council.pk and r.status == RegistrationStatus.CONFIRMED
+            )
+            seats_left = (
+                None
+                if exchange.seats_per_council is None
+                else max(exchange.seats_per_council - confirmed, 0)
+            )
+            per_council.append(
+                {"council": council, "confirmed": confirmed, "seats_left": seats_left}
+            )
+        result.append(
+            {
+                "exchange": exchange,
+                "registrations": registrations,
+                "per_council": per_council,
+                "places_left": max(exchange.capacity - exchange.confirmed_count, 0),
+            }
+        )
+    return result
+
+
+def person_registrations(*, person: User) -> list[Registration]:
+    """A member's own registrations, upcoming first."""
+    return list(
+        Registration.objects.filter(person=person)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .select_related("exchange", "council")
+        .order_by("-exchange__starts_at")
+    )
+
+
+def calendar_feed_exchanges(*, person: User) -> list[ExchangePage]:
+    """The Exchanges a member holds a confirmed place at, for their private feed."""
+    return list(
+        ExchangePage.objects.live()
+        .filter(
+            registrations__person=person,
+            registrations__status=RegistrationStatus.CONFIRMED,
+        )
+        .distinct()
+        .order_by("starts_at")
+    )
+
+
+def exchange_speakers(*, exchange: ExchangePage) -> list[Any]:
+    """Everyone speaking in the agenda, once each, in order of first appearance."""
+    seen: dict[int, Any] = {}
+    for block in exchange.agenda:
+        if block.block_type != "session":
+            continue
+        for speaker in block.value.get("speakers") or []:
+            if speaker is not None and speaker.pk not in seen:
+                seen[speaker.pk] = speaker
+    return list(seen.values())
+
+
+def exchange_case_studies(*, exchange: ExchangePage) -> list[Any]:
+    """Live case studies linked to the Exchange as presented there."""
+    prefetch = _case_studies_prefetch()
+    if prefetch is None:
+        return []
+    return list(prefetch.queryset.filter(exchanges=exchange))
+
+
+@dataclass
+class RegistrationPanel:
+    """What the Exchange page offers the person looking at it."""
+
+    status: ExchangeStatus
+    counts: Counts
+    registration: Registration | None = None
+    waiting_position: int | None = None
+    can_register_self: bool = False
+    refusal: str = ""
+    colleagues: list[Membership] = field(default_factory=list)
+    council_seats_left: int | None = None
+    council_name: str = ""
+    show_joining_details: bool = False
+    sign_in_needed: bool = False
+
+
+def exchange_page_context(*, exchange: ExchangePage, viewer: Any) -> dict[str, Any]:
+    """The Exchange page: status and numbers, and what this viewer may do.
+
+    A fixed number of queries: none of them grows with the number of registrations.
+    """
+    counts = exchange_counts(exchange=exchange)
+    exchange.confirmed_count = counts.confirmed  # the status reads it instead of counting again
+    status = exchange_status(exchange=exchange)
+    panel = RegistrationPanel(status=status, counts=counts)
+    window_refusal = registration_window_refusal(exchange=exchange)
+    signed_in = bool(getattr(viewer, "is_authenticated", False))
+    if not signed_in:
+        panel.sign_in_needed = not window_refusal
+        panel.refusal = window_refusal
+    else:
+        panel.registration = registration_active_for(exchange=exchange, person=viewer)
+        if panel.registration is not None:
+            panel.waiting_position = waiting_position(registration=panel.registration)
+        editor = is_events_editor(user=viewer)
+        confirmed = bool(
+            panel.registration and panel.registration.status == RegistrationStatus.CONFIRMED
+        )
+        panel.show_joining_details = confirmed or editor
+        member = person_is_approved_member(person=viewer)
+        if window_refusal:
+            panel.refusal = window_refusal
+        elif not member:
+            panel.refusal = (
+                "Registration is for approved members of the club. If you have asked to join, "
+                "your council's club contact or our editors will decide soon."
+            )
+        else:
+            panel.can_register_self = panel.registration is None
+        if not window_refusal:
+            panel.colleagues = _colleagues_not_registered(exchange=exchange, admin=viewer)
+        if member and exchange.seats_per_council is not None:
+            membership = own_membership(person=viewer)
+            if membership is not None:
+                taken = council_confirmed_count(exchange=exchange, council=membership.council)
+                panel.council_seats_left = max(exchange.seats_per_council - taken, 0)
+                panel.council_name = membership.council.name
+    return {
+        "panel": panel,
+        "speakers": exchange_speakers(exchange=exchange),
+        "case_studies": exchange_case_studies(exchange=exchange),
+    }
+
+
+def _colleagues_not_registered(*, exchange: ExchangePage, admin: Any) -> list[Membership]:
+    """Colleagues a council admin could still register (without themselves)."""
+    colleagues = [m for m in colleagues_for_registration(admin=admin) if m.person_id != admin.pk]
+    if not colleagues:
+        return []
+    taken = set(
+        registration_queue(exchange=exchange)
+        .filter(person_id__in=[m.person_id for m in colleagues])
+        .values_list("person_id", flat=True)
+    )
+    seen: set[int] = set()
+    result = []
+    for membership in colleagues:
+        if membership.person_id not in taken and membership.person_id not in seen:
+            seen.add(membership.person_id)
+            result.append(membership)
+    return result

@@ -92,6 +92,8 @@ class PageTreeTests(WagtailPageTestCase):
                     "audience": "both",
                     "capacity": 60,
                     "body": streamfield([]),
+                    "agenda": streamfield([]),
+                    "outputs": streamfield([]),
                     "outputs_summary": rich_text(""),
                 }
             ),
@@ -130,6 +132,8 @@ class PageTreeTests(WagtailPageTestCase):
                 "audience": "both",
                 "capacity": 10,
                 "body": streamfield([]),
+                "agenda": streamfield([]),
+                "outputs": streamfield([]),
                 "outputs_summary": rich_text(""),
                 "action-publish": "publish",
             }
