@@ -105,6 +105,7 @@ def load_framework(themes: dict[str, Theme]) -> FrameworkVersion:
             version=version, name=name, slug=slug, question=question, sort_order=order
         )
         dimension.themes.set([themes[s] for s in theme_slugs if s in themes])
+        dimension.save()  # writes the parental many-to-many
         Statement.objects.bulk_create(
             Statement(dimension=dimension, text=text, level=level, sort_order=level)
             for level, text in zip(Level, texts, strict=True)

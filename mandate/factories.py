@@ -36,6 +36,7 @@ class DimensionFactory(factory.django.DjangoModelFactory):
     def themes(obj, create, extracted, **kwargs):
         if create and extracted:
             obj.themes.set(extracted)
+            obj.save()  # a ParentalManyToManyField is written when its owner saves
 
 
 class StatementFactory(factory.django.DjangoModelFactory):

@@ -55,6 +55,7 @@ def framework_version_copy(*, source: FrameworkVersion, target: FrameworkVersion
             sort_order=dimension.sort_order,
         )
         copy.themes.set(dimension.themes.all())
+        copy.save()  # writes the parental many-to-many
         Statement.objects.bulk_create(
             Statement(dimension=copy, text=s.text, level=s.level, sort_order=s.sort_order)
             for s in dimension.statements.all()
