@@ -11,11 +11,3 @@ app = Celery("clubsite")
 # Celery's Django task class, which services use so nothing is sent for a rolled-back change.
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-
-
-# --- Messaging: the outbox sweep and the scheduled sends (messaging/tasks.py) -------------------
-# Each job is idempotent (outbox keys), so a beat restart or a late run never sends twice.
-app.conf.beat_schedule = {
-    **(app.conf.beat_schedule or {}),
-    "messaging-sweep-outbox": {"task": "messaging.tasks.sweep_outbox", "schedule": 60.0},
-}

@@ -459,7 +459,36 @@ MESSAGING_MAX_ATTEMPTS = env.int("MESSAGING_MAX_ATTEMPTS", default=8)
 MESSAGING_SENDING_TIMEOUT = env.int("MESSAGING_SENDING_TIMEOUT", default=300)
 # The sweep hands a queued row to the broker again when its last hand-over is this old.
 MESSAGING_REDISPATCH_AFTER = env.int("MESSAGING_REDISPATCH_AFTER", default=120)
+# Invitations go out for Exchanges whose registration opened within this many days.
+MESSAGING_INVITATION_WINDOW_DAYS = env.int("MESSAGING_INVITATION_WINDOW_DAYS", default=7)
+# Bulk sends write this many outbox rows per transaction.
+MESSAGING_FAN_OUT_BATCH = env.int("MESSAGING_FAN_OUT_BATCH", default=200)
 
+from celery.schedules import crontab  # noqa: E402 - kept beside the schedule that uses it
+
+# Beat's messaging jobs. Each is idempotent (outbox keys), so a late or repeated run sends
+# nothing twice. Schedules live here and in the database, never in long broker countdowns.
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "messaging-sweep-outbox": {"task": "messaging.tasks.sweep_outbox", "schedule": 60.0},
+        "messaging-invitations": {
+            "task": "messaging.tasks.dispatch_invitations",
+            "schedule": 300.0,
+        },
+        "messaging-reminders": {
+            "task": "messaging.tasks.dispatch_reminders",
+            "schedule": crontab(minute=5),
+        },
+        "messaging-follow-ups": {
+            "task": "messaging.tasks.dispatch_follow_ups",
+            "schedule": crontab(minute=35),
+        },
+        "messaging-case-study-digest": {
+            "task": "messaging.tasks.dispatch_case_study_digest",
+            "schedule": crontab(minute=0, hour=8, day_of_week="mon"),
+        },
+    }
+)
 
 # --- Events (registrations; see events/services.py) ------------------------------------------
 

@@ -55,10 +55,13 @@ def wording_for(kind: str) -> tuple[str, str]:
     return rules.subject, rules.intro
 
 
-def render_message(*, kind: str, context: dict[str, Any]) -> RenderedMessage:
+def render_message(
+    *, kind: str, context: dict[str, Any], wording: tuple[str, str] | None = None
+) -> RenderedMessage:
     """Render an email of ``kind``. ``context`` holds the template's objects; its
-    ``placeholders`` (plain strings) fill the editor's subject and intro."""
-    subject_template, intro_template = wording_for(kind)
+    ``placeholders`` (plain strings) fill the editor's subject and intro. A fan-out passes the
+    ``wording`` it read once, instead of a query per recipient."""
+    subject_template, intro_template = wording or wording_for(kind)
     placeholders = context.get("placeholders", {})
     subject = fill_placeholders(subject_template, placeholders)
     intro = fill_placeholders(intro_template, placeholders)

@@ -88,7 +88,7 @@ def unsubscribe_url(*, person_id: int, preference: str) -> str:
     return settings.SITE_BASE_URL + reverse("messaging:unsubscribe", args=[token])
 
 
-def _message_row(
+def message_row(
     *,
     kind: str,
     about: str,
@@ -98,6 +98,7 @@ def _message_row(
     context: dict[str, Any],
     attachments: list[dict[str, str]] | None,
     status: str,
+    wording: tuple[str, str] | None = None,
 ) -> OutboxMessage:
     """Render and build (not save) one outbox row."""
     rules = rules_for(kind)
@@ -119,7 +120,9 @@ def _message_row(
     }
     context["placeholders"] = placeholders
     # Mail written elsewhere (allauth's own templates) arrives already rendered.
-    rendered = context.get("prerendered") or render_message(kind=kind, context=context)
+    rendered = context.get("prerendered") or render_message(
+        kind=kind, context=context, wording=wording
+    )
     recipient = str(person.pk) if person is not None else to_email.strip().lower()
     return OutboxMessage(
         kind=kind,
@@ -163,7 +166,7 @@ def message_enqueue(
     if existing is not None:
         return existing
     status = Status.QUEUED if person_wants(person=person, kind=kind) else Status.SUPPRESSED
-    message = _message_row(
+    message = message_row(
         kind=kind,
         about=about,
         to_email=to_email,

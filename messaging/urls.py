@@ -6,4 +6,5 @@ app_name = "messaging"
 
 urlpatterns = [
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("feedback/<int:exchange_id>/", views.feedback, name="feedback"),
 ]
