@@ -52,13 +52,13 @@ demo: demo-data ## Install, migrate, load the demo and serve it on http://127.0.
 	fi
 
 .PHONY: test
-test: install lint ## Install and run every check and the whole test suite (PostgreSQL, then SQLite)
+test: install lint browser ## Install and run every check and the whole test suite (PostgreSQL, then SQLite)
 	@ENV_FILE= SECRET_KEY=checks DATABASE_URL=$(SQLITE_TEST_URL) $(MANAGE) check --fail-level WARNING
 	@ENV_FILE= SECRET_KEY=checks DATABASE_URL=$(SQLITE_TEST_URL) $(MANAGE) makemigrations --check --dry-run
 	@echo "== Test suite on PostgreSQL =="
 	@DATABASE_URL=$(POSTGRES_TEST_URL) $(RUN) pytest -q $(PYTEST_ARGS)
 	@echo "== Test suite on SQLite (the embedded default) =="
-	@DATABASE_URL=$(SQLITE_TEST_URL) $(RUN) pytest -q -m "not postgres_only" $(PYTEST_ARGS)
+	@DATABASE_URL=$(SQLITE_TEST_URL) $(RUN) pytest -q -m "not postgres_only and not browser" $(PYTEST_ARGS)
 
 .PHONY: lint
 lint: install ## ruff check and ruff format --check
@@ -73,3 +73,20 @@ format: install ## Format the code and fix what ruff can
 .PHONY: clean
 clean: ## Remove the virtual environment and everything under var/ (the demo database too)
 	rm -rf .venv var
+
+# --- Browser tests and screenshots (issue 7) ---------------------------------------------------
+# The browser tests (tests/e2e) drive Debian's chromium with Playwright; Playwright never downloads
+# a browser of its own. They run once, on PostgreSQL: the SQLite pass leaves them out.
+.PHONY: browser
+browser: ## Install what the browser tests need: chromium, Java, axe-core and the Nu HTML Checker
+	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+	@command -v java >/dev/null || (apt-get update && apt-get install -y default-jre-headless)
+	@[ -f node_modules/axe-core/axe.min.js ] && [ -f node_modules/vnu-jar/build/dist/vnu.jar ] \
+		|| npm ci --no-audit --no-fund
+
+.PHONY: screenshots
+screenshots: install browser ## Screenshot every page type at 390 px and 1280 px wide into screenshots/
+	@rm -rf screenshots && mkdir -p screenshots
+	@SCREENSHOTS_DIR=$(CURDIR)/screenshots DATABASE_URL=$(POSTGRES_TEST_URL) \
+		$(RUN) pytest -q -p no:cacheprovider tests/e2e/test_responsive.py
+	@echo "Screenshots are in screenshots/ ($$(ls screenshots | wc -l) files)."
