@@ -3,9 +3,9 @@
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
-from django.contrib.auth.models import Group
 
 from .models import (
+    CommunicationPreferences,
     Council,
     CouncilEmailDomain,
     CouncilType,
@@ -15,7 +15,7 @@ from .models import (
     Role,
     User,
 )
-from .services import editors_group_ensure
+from .services import editors_group_ensure, members_group_sync
 
 # Facts about real councils (name, nation, type, region, web address). Membership statuses are
 # invented for the demonstration.
@@ -129,7 +129,8 @@ class DemoLogin:
 DEMO_EDITOR = DemoLogin("Editor at the improvement body", "editor@innovation-club.example")
 DEMO_COUNCIL_ADMIN = DemoLogin("Council admin, Clackmannanshire", "council.admin@clacks.example")
 DEMO_MEMBER = DemoLogin("Member (councillor), Clackmannanshire", "member@clacks.example")
-DEMO_LOGINS = [DEMO_EDITOR, DEMO_COUNCIL_ADMIN, DEMO_MEMBER]
+DEMO_APPLICANT = DemoLogin("Waiting for approval, Clackmannanshire", "applicant@clacks.example")
+DEMO_LOGINS = [DEMO_EDITOR, DEMO_COUNCIL_ADMIN, DEMO_MEMBER, DEMO_APPLICANT]
 
 
 def load_councils() -> dict[str, Council]:
@@ -176,8 +177,25 @@ def load_people(*, councils: dict[str, Council], password: str) -> None:
         council=clacks,
         defaults={"role": Role.COUNCILLOR, "status": Membership.Status.APPROVED},
     )
-    for person in (admin, member):
-        person.groups.add(Group.objects.get_or_create(name="Members")[0])
+    # Someone for the council admin to approve: signed up on the council's domain, not yet decided.
+    applicant = _person(
+        DEMO_APPLICANT.email, "Callum", "Drummond", "Policy officer, community wealth", password
+    )
+    Membership.objects.get_or_create(
+        person=applicant,
+        council=clacks,
+        defaults={
+            "role": Role.OFFICER,
+            "status": Membership.Status.PENDING,
+            "source": Membership.Source.DOMAIN,
+        },
+    )
+    # The demo member is listed in the member directory; the preference is off by default.
+    CommunicationPreferences.objects.update_or_create(
+        person=member, defaults={"show_in_directory": True}
+    )
+    for person in (admin, member, applicant):
+        members_group_sync(person=person)
 
 
 def _person(email: str, first: str, last: str, job_title: str, password: str) -> User:
