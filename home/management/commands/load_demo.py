@@ -3,10 +3,11 @@ import os
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from casestudies.demo import load_case_studies, load_taxonomy
+from casestudies.demo import load_case_studies, load_case_study_links, load_taxonomy
 from club.demo import load_councils, load_people
 from events.demo import load_exchanges
 from home.demo import load_content_pages, load_home
+from mandate.demo import load_framework
 
 
 class Command(BaseCommand):
@@ -32,5 +33,7 @@ class Command(BaseCommand):
             themes, delivery_models = load_taxonomy()
             load_exchanges(home, themes)
             load_case_studies(home, councils, themes, delivery_models)
+            load_framework(themes)
             load_people(councils=councils, password=password)
+            load_case_study_links()  # needs the people and Exchanges loaded above
         self.stdout.write(self.style.SUCCESS("Demo content loaded."))
