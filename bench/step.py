@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> dict:
     if args.name == "fanout":
         from .fanout import measure_fanout
 
-        return measure_fanout(people=args.count)
+        return measure_fanout(people=args.count, timeout=args.seconds)
     if args.name == "profile":
         from .profile import profile_url
 

@@ -1,0 +1,182 @@
+"""Section 4: an Exchange opens and every eligible member is invited, end to end.
+
+The real path: the fan-out task on Redis, one Celery worker (prefork, its default two
+processes on this machine) writing outbox rows and delivering each over SMTP to an aiosmtpd
+sink on loopback. The floor is a plain smtplib loop sending the same messages to the same sink.
+"""
+
+from __future__ import annotations
+
+import os
+import smtplib
+import subprocess
+import sys
+import threading
+import time
+from datetime import timedelta
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+from .load import free_port
+
+BIN = Path(sys.executable).parent
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _wait_for_port(port: int, timeout: float = 30) -> None:
+    import socket
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"nothing listening on {port}")
+
+
+class MemoryWatch(threading.Thread):
+    """Samples the resident memory of a process and its children until stopped."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak_total = 0
+        self.peak_process = 0
+        self.running = True
+
+    def run(self) -> None:
+        import psutil
+
+        root = psutil.Process(self.pid)
+        while self.running:
+            try:
+                processes = [root, *root.children(recursive=True)]
+                sizes = [p.memory_info().rss for p in processes]
+            except psutil.Error:
+                sizes = []
+            if sizes:
+                self.peak_total = max(self.peak_total, sum(sizes))
+                self.peak_process = max(self.peak_process, max(sizes))
+            time.sleep(0.2)
+
+
+def _opening_exchange():
+    from django.utils import timezone
+
+    from events.factories import ExchangePageFactory
+    from events.models import ExchangeIndexPage, ExchangePage
+
+    from .seed import bulk_add_pages
+
+    now = timezone.now()
+    page = ExchangePageFactory.build(
+        title="The fan-out Exchange",
+        slug=f"bench-fan-out-{time.time_ns()}",
+        summary="Leaders meet to compare how their councils invite and register people.",
+        starts_at=now + timedelta(days=40),
+        ends_at=now + timedelta(days=40, hours=6),
+        registration_opens_at=now - timedelta(minutes=1),
+        registration_closes_at=now + timedelta(days=39),
+        audience="both",
+    )
+    bulk_add_pages(ExchangeIndexPage.objects.get(), [page])
+    return ExchangePage.objects.get(pk=page.pk)
+
+
+def _floor(port: int, messages: list[EmailMessage]) -> float:
+    """Messages per second from one smtplib connection sending them all in a loop."""
+    started = time.perf_counter()
+    with smtplib.SMTP("127.0.0.1", port) as smtp:
+        for message in messages:
+            smtp.send_message(message)
+    return len(messages) / (time.perf_counter() - started)
+
+
+def measure_fanout(*, people: int, timeout: float = 900) -> dict[str, Any]:
+    import redis
+    from django.conf import settings
+    from django.db.models import Count
+
+    from messaging.models import FanOut, OutboxMessage
+    from messaging.tasks import fan_out_invitations
+
+    redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()  # the benchmark's own DB number
+    exchange = _opening_exchange()
+    port = free_port()
+    env = {**os.environ, "BENCH_SMTP_PORT": str(port)}
+    log_dir = ROOT / "var" / "bench"
+    sink = subprocess.Popen(  # noqa: S603 - our own virtualenv
+        [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}",
+         "-c", "aiosmtpd.handlers.Sink"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    worker = subprocess.Popen(  # noqa: S603 - our own virtualenv
+        [str(BIN / "celery"), "-A", "clubsite", "worker", "--queues", "default,mail",
+         "--loglevel", "WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        env=env, cwd=ROOT, stdout=(log_dir / "worker.log").open("a"), stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    watch = MemoryWatch(worker.pid)
+    try:
+        _wait_for_port(port)
+        watch.start()
+        time.sleep(3)  # the worker connects to Redis and forks its pool
+        rows = OutboxMessage.objects.filter(exchange=exchange, kind__contains="invitation")
+        started = time.perf_counter()
+        fan_out_invitations.delay(exchange.pk)
+        expected = None
+        sent = 0
+        while time.perf_counter() - started < timeout:
+            time.sleep(0.5)
+            if expected is None:
+                done = FanOut.objects.filter(exchange=exchange, finished_at__isnull=False).first()
+                expected = done.messages_queued if done else None
+            sent = rows.filter(status="sent").count()
+            if expected is not None and sent >= expected:
+                break
+        elapsed = time.perf_counter() - started
+    finally:
+        watch.running = False
+        worker.terminate()
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+    statuses = dict(rows.values_list("status").annotate(n=Count("pk")))
+    # The floor: the very same messages, by smtplib, to the same sink.
+    emails = []
+    for subject, to, text, html in rows.values_list(
+        "subject", "to_email", "body_text", "body_html"
+    ):
+        message = EmailMessage()
+        message["Subject"], message["From"], message["To"] = (
+            subject,
+            settings.DEFAULT_FROM_EMAIL,
+            to,
+        )
+        message.set_content(text)
+        if html:
+            message.add_alternative(html, subtype="html")
+        emails.append(message)
+    floor_rate = _floor(port, emails) if emails else 0.0
+    sink.terminate()
+    sink.wait(timeout=10)
+    worker_rate = sent / elapsed if elapsed else 0.0
+    return {
+        "recipients_seeded": people,
+        "messages": expected,
+        "sent": sent,
+        "statuses": statuses,
+        "seconds": round(elapsed, 1),
+        "finished": expected is not None and sent >= expected,
+        "worker_rate": round(worker_rate, 1),
+        "projected_minutes_for_all": (
+            round(expected / worker_rate / 60, 1) if expected and worker_rate else None
+        ),
+        "floor_rate": round(floor_rate, 1),
+        "share_of_floor": round(worker_rate / floor_rate, 3) if floor_rate else None,
+        "worker_peak_mb": round(watch.peak_total / 1024 / 1024, 1),
+        "worker_largest_process_mb": round(watch.peak_process / 1024 / 1024, 1),
+    }
