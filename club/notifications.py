@@ -1,14 +1,15 @@
 """The club's emails about accounts: one function per message, each taking a plain id.
 
 Services call these through ``transaction.on_commit``, so nothing is sent for a change that rolled
-back. Each fetches its rows again and sends with Django's mail for now; the messaging work will
-move these bodies onto the outbox without changing the callers.
+back. Each fetches its rows again and puts its email in the messaging outbox, which delivers it
+once, with retries (messaging.notifications).
 """
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
+
+from messaging import notifications as outbox
 
 from .models import GuestApplication, Invitation, Membership, User
 
@@ -17,12 +18,14 @@ def _absolute(path: str) -> str:
     return f"{settings.SITE_BASE_URL}{path}"
 
 
-def _send(*, template: str, subject: str, to: list[str], context: dict) -> None:
-    recipients = [address for address in to if address]
+def _send(*, template: str, subject: str, to: list[str], context: dict, about: str) -> None:
+    """One outbox row per recipient; ``about`` names the event, so a repeat sends nothing."""
+    recipients = sorted({address.strip().lower() for address in to if address})
     if not recipients:
         return
     body = render_to_string(f"club/email/{template}.txt", context)
-    send_mail(subject, body, None, recipients)
+    for address in recipients:
+        outbox.notice(to_email=address, about=about, subject=subject, text=body)
 
 
 def _editor_addresses() -> list[str]:
@@ -48,6 +51,7 @@ def notify_membership_requested(membership_id: int) -> None:
         )
         to = list(admins.values_list("person__email", flat=True)) or _editor_addresses()
     _send(
+        about=f"membership-requested:{membership.pk}:{membership.decided_at or 'new'}",
         template="membership_requested",
         subject=f"{membership.person} asks to join {membership.council} in the Innovation Club",
         to=to,
@@ -70,21 +74,8 @@ def notify_membership_decided(membership_id: int) -> None:
         Membership.Status.DECLINED,
     ):
         return
-    approved = membership.status == Membership.Status.APPROVED
-    _send(
-        template="membership_decided",
-        subject=(
-            f"Welcome to the Innovation Club, {membership.council}"
-            if approved
-            else f"Your request to join {membership.council} in the Innovation Club"
-        ),
-        to=[membership.person.email],
-        context={
-            "membership": membership,
-            "approved": approved,
-            "url": _absolute(reverse("club:account")),
-        },
-    )
+    # Editors can reword this one in the admin (Email wording).
+    outbox.membership_decided(membership=membership)
 
 
 def notify_guest_requested(application_id: int) -> None:
@@ -94,6 +85,7 @@ def notify_guest_requested(application_id: int) -> None:
     if application is None or application.status != GuestApplication.Status.PENDING:
         return
     _send(
+        about=f"guest-requested:{application.pk}",
         template="guest_requested",
         subject=f"{application.person} asks to take part as a guest",
         to=_editor_addresses(),
@@ -109,6 +101,7 @@ def notify_guest_decided(application_id: int) -> None:
         return
     approved = application.status == GuestApplication.Status.APPROVED
     _send(
+        about=f"guest-decided:{application.pk}:{application.status}",
         template="guest_decided",
         subject=(
             "Welcome to the Innovation Club"
@@ -133,12 +126,11 @@ def notify_invitation(invitation_id: int) -> None:
     )
     if invitation is None:
         return
-    _send(
-        template="invitation",
-        subject=f"An invitation to join {invitation.council} in the Innovation Club",
-        to=[invitation.email],
-        context={
-            "invitation": invitation,
-            "url": _absolute(reverse("club:invitation", kwargs={"token": invitation.token})),
-        },
+    outbox.join_invitation(
+        email=invitation.email,
+        about=f"invitation:{invitation.pk}",
+        accept_url=_absolute(reverse("club:invitation", kwargs={"token": invitation.token})),
+        council=str(invitation.council),
+        invited_by=invitation.invited_by,
+        expires_at=invitation.expires_at,
     )

@@ -29,6 +29,7 @@ from .services import message_row, messages_enqueue_bulk
 
 log = logging.getLogger(__name__)
 
+
 def _batch_size() -> int:
     return int(getattr(settings, "MESSAGING_FAN_OUT_BATCH", 200))
 

@@ -24,6 +24,7 @@ class MessageKind(models.TextChoices):
     JOIN_INVITATION = "join-invitation", "Invitation to join"
     CASE_STUDY_DIGEST = "case-study-digest", "Case-study digest"
     ACCOUNT = "account", "Account email (sign-in, verification, password)"
+    NOTICE = "notice", "Notice written by another part of the site"
 
 
 @dataclass(frozen=True)
@@ -104,22 +105,29 @@ RULES: dict[str, KindRules] = {
     MessageKind.MEMBERSHIP_DECLINED: KindRules(
         None,
         "Your request to join under {council}",
-        "Your request to join the club under {council} was not approved. If you think this is "
-        "a mistake, please contact your council's club contact.",
+        "Your request to join the club under {council} has not been approved. If you think "
+        "this is a mistake, please contact your council's club contact.",
     ),
     MessageKind.JOIN_INVITATION: KindRules(
         None,
-        "You are invited to join the Innovation Club",
-        "You have been invited to join the Innovation Club, where councils at the leading edge "
-        "of change share bold thinking and working solutions.",
+        "An invitation to join {council} in the Innovation Club",
+        "{inviter} has invited you to join the Innovation Club as part of {council}. In the "
+        "club, councils at the leading edge of change share bold thinking and working "
+        "solutions.\n\nThe link below works once, until {expires}.",
     ),
     MessageKind.CASE_STUDY_DIGEST: KindRules(
         "receive_case_study_digest",
         "New case studies from the Innovation Club",
         "Here are the case studies published since our last round-up.",
     ),
+    # Written elsewhere (allauth's templates, the club's notices to council admins and editors)
+    # and passed in ready to send; the outbox delivers them like any other.
     MessageKind.ACCOUNT: KindRules(None, "{subject}", ""),
+    MessageKind.NOTICE: KindRules(None, "{subject}", ""),
 }
+
+# Kinds editors cannot reword in the admin: their text is written elsewhere.
+PRERENDERED_KINDS = {MessageKind.ACCOUNT, MessageKind.NOTICE}
 
 # The preference flags a one-click unsubscribe may switch off.
 PREFERENCE_LABELS = {

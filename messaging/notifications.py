@@ -6,6 +6,7 @@ and is idempotent: calling it twice for the same thing is one email.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.utils.html import strip_tags
 
 from .kinds import MessageKind
 from .models import OutboxMessage
+from .rendering import RenderedMessage
 from .services import message_enqueue
 
 if TYPE_CHECKING:
@@ -115,7 +117,10 @@ def membership_decided(*, membership: Membership) -> OutboxMessage | None:
         return None
     return message_enqueue(
         kind=kind,
-        about=f"membership:{membership.pk}",
+        # One email per decision: approved again after leaving is a new one.
+        about=f"membership:{membership.pk}:{membership.decided_at:%Y%m%d%H%M%S}"
+        if membership.decided_at
+        else f"membership:{membership.pk}",
         person=membership.person,
         context={
             "placeholders": {"council": str(membership.council)},
@@ -128,18 +133,44 @@ def membership_decided(*, membership: Membership) -> OutboxMessage | None:
 
 
 def join_invitation(
-    *, email: str, about: str, accept_url: str, council: str = "", invited_by: User | None = None
+    *,
+    email: str,
+    about: str,
+    accept_url: str,
+    council: str,
+    invited_by: User | None = None,
+    expires_at: datetime | None = None,
 ) -> OutboxMessage:
-    """Invite someone without an account (yet) to join, under a council when one is named."""
-    inviter = str(invited_by) if invited_by else ""
+    """Invite someone without an account (yet) to join the club under a council."""
+    expires = timezone.localtime(expires_at).strftime("%-d %B %Y") if expires_at else "it expires"
     return message_enqueue(
         kind=MessageKind.JOIN_INVITATION,
         about=about,
         to_email=email,
         context={
-            "placeholders": {"council": council, "first_name": "colleague", "inviter": inviter},
+            "placeholders": {
+                "council": council,
+                "first_name": "colleague",
+                "inviter": (invited_by.get_full_name() if invited_by else "") or "A colleague",
+                "expires": expires,
+            },
             "action_url": accept_url,
             "action_label": "Accept the invitation",
+        },
+    )
+
+
+def notice(
+    *, to_email: str, about: str, subject: str, text: str, person: User | None = None
+) -> OutboxMessage:
+    """An email another app wrote itself (subject and plain text), sent through the outbox."""
+    return message_enqueue(
+        kind=MessageKind.NOTICE,
+        about=about,
+        to_email=to_email,
+        person=person,
+        context={
+            "prerendered": RenderedMessage(subject=" ".join(subject.split()), text=text, html="")
         },
     )
 
