@@ -7,7 +7,15 @@ import django_filters
 from django import forms
 from django.contrib.auth import password_validation
 
-from .models import CommunicationPreferences, Council, Invitation, Membership, Nation, Role
+from .models import (
+    CommunicationPreferences,
+    Council,
+    Invitation,
+    Membership,
+    MembershipStatus,
+    Nation,
+    Role,
+)
 from .selectors import council_for_email
 
 NAME_MAX = 150
@@ -29,7 +37,7 @@ def _name_field(label: str, *, required: bool = True, autocomplete: str = "") ->
 
 
 def _club_councils():
-    return Council.objects.exclude(membership_status="not-member").order_by("name")
+    return Council.objects.exclude(membership_status=MembershipStatus.NOT_MEMBER).order_by("name")
 
 
 class SignupExtraForm(forms.Form):
@@ -80,6 +88,11 @@ class SignupExtraForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["council"].queryset = _club_councils()
         self.matched_council: Council | None = None
+        if "email" in self.fields:
+            email = self.fields["email"]
+            email.label = "Work email address"
+            email.help_text = "Your council address if you have one, like name@clacks.gov.uk."
+            email.widget.attrs.pop("placeholder", None)
 
     def clean(self):
         cleaned = super().clean()

@@ -28,7 +28,7 @@ def test_own_council_admin_approves_and_the_person_is_told(
     assert pending.decided_at is not None
     assert members_group in pending.person.groups.all()
     assert [m.to for m in mailoutbox] == [[pending.person.email]]
-    assert "approved" in mailoutbox[0].body
+    assert "Clackmannanshire Council" in mailoutbox[0].subject + mailoutbox[0].body
 
 
 def test_own_council_admin_declines_and_the_person_is_told(
@@ -40,7 +40,8 @@ def test_own_council_admin_declines_and_the_person_is_told(
     pending.refresh_from_db()
     assert pending.status == Membership.Status.DECLINED
     assert members_group not in pending.person.groups.all()
-    assert "not been approved" in mailoutbox[0].body
+    assert [m.to for m in mailoutbox] == [[pending.person.email]]
+    assert "Clackmannanshire Council" in mailoutbox[0].subject + mailoutbox[0].body
 
 
 def test_admin_of_another_council_gets_403_and_nothing_changes(
