@@ -90,3 +90,13 @@ screenshots: install browser ## Screenshot every page type at 390 px and 1280 px
 	@SCREENSHOTS_DIR=$(CURDIR)/screenshots DATABASE_URL=$(POSTGRES_TEST_URL) \
 		$(RUN) pytest -q -p no:cacheprovider tests/e2e/test_responsive.py
 	@echo "Screenshots are in screenshots/ ($$(ls screenshots | wc -l) files)."
+
+# --- Benchmarks (issue 9) ------------------------------------------------------------------------
+# Seeds synthetic data at scale into its own databases (club_bench_*, made and dropped by the run)
+# on the local PostgreSQL, uses Redis DB 7, and measures pages, throughput, the registration race,
+# the invitation fan-out and search against their floors. Results: bench-results/ and the table
+# printed at the end; docs/performance.md explains them. ARGS=--quick for a short run,
+# ARGS=--update-docs to write the table into docs/performance.md.
+.PHONY: bench
+bench: install ## Benchmark at 1x and 10x data against floors measured in the same run (ARGS=--quick)
+	@$(RUN) python -m bench $(ARGS)
