@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, DateTimeField, F, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from casestudies.taxonomy import Theme
@@ -106,38 +107,18 @@ def exchanges_past(*, index_page: ExchangeIndexPage | None = None) -> list[Excha
 # --- The programme page ----------------------------------------------------------------------
 
 
-class _Programme:
-    """Upcoming Exchanges (soonest first) followed by past ones (latest first), as one list.
+def _programme_order(pages: QuerySet[ExchangePage], now: datetime) -> QuerySet[ExchangePage]:
+    """Upcoming Exchanges (soonest first), then past ones (latest first), in one query.
 
-    The paginator asks for the count and for one slice; each half answers with one query, so a
-    page costs the same however long the programme grows.
+    One ordered queryset lets the paginator fetch any page with one count and one slice,
+    however long the programme grows.
     """
-
-    def __init__(self, pages: QuerySet[ExchangePage], now: datetime):
-        self.upcoming = pages.filter(ends_at__gt=now).order_by("starts_at", "pk")
-        self.past = pages.filter(ends_at__lte=now).order_by("-starts_at", "-pk")
-        self._upcoming_count: int | None = None
-
-    def upcoming_count(self) -> int:
-        if self._upcoming_count is None:
-            self._upcoming_count = self.upcoming.count()
-        return self._upcoming_count
-
-    def count(self) -> int:
-        return self.upcoming_count() + self.past.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, key: slice) -> list[ExchangePage]:
-        start, stop = key.start or 0, key.stop
-        split = self.upcoming_count()
-        items: list[ExchangePage] = []
-        if start < split:
-            items += list(self.upcoming[start : min(stop, split)])
-        if stop > split:
-            items += list(self.past[max(start - split, 0) : stop - split])
-        return items
+    upcoming = Q(ends_at__gt=now)
+    return pages.annotate(
+        is_past=Case(When(upcoming, then=Value(0)), default=Value(1)),
+        upcoming_key=Case(When(upcoming, then=F("starts_at")), output_field=DateTimeField()),
+        past_key=Case(When(~upcoming, then=F("starts_at")), output_field=DateTimeField()),
+    ).order_by("is_past", "upcoming_key", "-past_key", "pk")
 
 
 def _case_studies_prefetch() -> Prefetch | None:
@@ -184,7 +165,7 @@ def programme_context(
         pages = pages.prefetch_related(prefetch)
 
     now = timezone.now()
-    paginator = Paginator(_Programme(pages, now), per_page)
+    paginator = Paginator(_programme_order(pages, now), per_page)
     page_obj: PaginatorPage = paginator.get_page(params.get("page"))
     items = list(page_obj.object_list)
     query = {k: v for k, v in (("theme", theme_slug), ("format", filters.format)) if v}
@@ -193,7 +174,7 @@ def programme_context(
         "page_obj": page_obj,
         "upcoming_exchanges": [p for p in items if p.ends_at > now],
         "past_exchanges": [p for p in items if p.ends_at <= now],
-        "filter_query": "&".join(f"{k}={v}" for k, v in query.items()),
+        "filter_query": urlencode(query),
     }
 
 

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from club.models import Role
 from club.selectors import person_is_approved_member
+from messaging import notifications as outbox
 
 from .models import CalendarFeed, ExchangePage, Registration, RegistrationStatus
 from .rules import (
@@ -174,7 +175,7 @@ def registration_create(
         moment = timezone.now()
         try:
             with transaction.atomic():
-                return Registration.objects.create(
+                registration = Registration.objects.create(
                     exchange_id=locked.pk,
                     person=person,
                     council=council,
@@ -194,6 +195,8 @@ def registration_create(
             raise RegistrationError(
                 _already_message(registration=existing, for_self=for_self), code="already"
             ) from error
+        outbox.registration_recorded(registration=registration)  # sent once this commits
+        return registration
 
 
 def _eligible_waiting_exists(*, exchange: ExchangePage, total: int, by_council: dict) -> bool:
@@ -235,6 +238,7 @@ def _promote_locked(*, exchange: ExchangePage) -> list[Registration]:
         total += 1
         by_council[registration.council_id] = by_council.get(registration.council_id, 0) + 1
         promoted.append(registration)
+        outbox.waiting_list_promoted(registration=registration)
     return promoted
 
 
@@ -283,6 +287,7 @@ def registration_cancel(
         current.cancelled_at = timezone.now()
         current.cancelled_by = by
         current.save(update_fields=["status", "cancelled_at", "cancelled_by"])
+        outbox.registration_cancelled(registration=current)
         promoted = (
             _promote_locked(exchange=locked) if was_confirmed and not locked.is_cancelled else []
         )
@@ -315,6 +320,7 @@ def registration_promote(*, registration: Registration, by: User) -> Registratio
         current.status = RegistrationStatus.CONFIRMED
         current.confirmed_at = timezone.now()
         current.save(update_fields=["status", "confirmed_at"])
+        outbox.waiting_list_promoted(registration=current)
     registration.refresh_from_db()
     return registration
 

@@ -47,7 +47,8 @@ def register(request: HttpRequest, exchange_id: int) -> HttpResponse:
         request.POST or None,
         exchange=exchange,
         colleagues=panel.colleagues,
-        include_self=panel.can_register_self,
+        # Someone already registered may still post (a second tab): the service says so.
+        include_self=panel.can_register_self or panel.registration is not None,
     )
     if request.method == "POST" and form.is_valid():
         person = form.chosen_person(viewer=request.user)
