@@ -22,6 +22,7 @@ def test_account_page_shows_my_council_and_role(client, member):
     text = page.content.decode()
     assert "Clackmannanshire Council: Officer (approved)" in text
     assert member.email in text
+    assert reverse("events:mine") in text  # my Exchange registrations
 
 
 def test_account_pages_need_sign_in(client):
