@@ -250,6 +250,7 @@ LOGIN_REDIRECT_URL = "/"
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 # Behind N trusted proxies, rate limits key on the real client address.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# The club's sign-up asks for name, job title, role and council; the adapter saves the job title.
 ACCOUNT_ADAPTER = "club.adapters.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "club.forms.SignupExtraForm"
 
