@@ -422,6 +422,10 @@ LOGGING = {
     },
 }
 
+# Celery keeps Django's logging (so LOG_FORMAT=json covers the worker and beat too) instead of
+# replacing the root logger's handlers with its own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
 # Health: beat asks a worker to write a heartbeat every minute (home.tasks); /healthz reports the
 # worker unhealthy once the last one is older than this many seconds.
 HEALTHZ_WORKER_MAX_AGE = env.int("HEALTHZ_WORKER_MAX_AGE", default=180)
