@@ -74,6 +74,27 @@ format: install ## Format the code and fix what ruff can
 clean: ## Remove the virtual environment and everything under var/ (the demo database too)
 	rm -rf .venv var
 
+# --- Production processes, natively (issue 8) --------------------------------------------------
+# The same processes as the docker stack (gunicorn, a worker, beat; DEBUG off, whitenoise static)
+# against the local PostgreSQL and Redis. Override PROD_DATABASE_URL / PROD_REDIS_URL to point
+# elsewhere; the SECRET_KEY and DEMO_PASSWORD come from var/env.
+PROD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/club_prodlocal
+PROD_REDIS_URL ?= redis://127.0.0.1:6379/4
+PROD_ENV = ENV_FILE= DEBUG=false DATABASE_URL=$(PROD_DATABASE_URL) REDIS_URL=$(PROD_REDIS_URL) \
+	SITE_BASE_URL=http://$(HOST):$(PORT) ALLOWED_HOSTS=$(HOST),localhost \
+	STATIC_ROOT=$(CURDIR)/var/prod-static MEDIA_ROOT=$(CURDIR)/var/prod-media \
+	SERVE_MEDIA=true CELERY_BEAT_SCHEDULE_FILE=$(CURDIR)/var/prod-celerybeat-schedule \
+	GUNICORN_BIND=$(HOST):$(PORT) WEB_CONCURRENCY=$${WEB_CONCURRENCY:-2}
+
+.PHONY: prod-local
+prod-local: install var/env ## Run gunicorn, a worker and beat with production settings on local PostgreSQL and Redis
+	@set -a && . var/env && set +a && $(PROD_ENV) $(RUN) python -c "import os, psycopg, urllib.parse as u; url = u.urlsplit(os.environ['DATABASE_URL']); name = url.path.lstrip('/'); c = psycopg.connect(u.urlunsplit(url._replace(path='/postgres')), autocommit=True); c.execute('SELECT 1 FROM pg_database WHERE datname = %s', [name]).fetchone() or c.execute(f'CREATE DATABASE \"{name}\"')"
+	@set -a && . var/env && set +a && $(PROD_ENV) $(MANAGE) migrate --no-input
+	@set -a && . var/env && set +a && $(PROD_ENV) $(MANAGE) load_demo
+	@set -a && . var/env && set +a && $(PROD_ENV) $(MANAGE) collectstatic --no-input --verbosity 0
+	@echo "Production processes on http://$(HOST):$(PORT)/ (DEBUG off; health: /healthz)"
+	@set -a && . var/env && set +a && $(PROD_ENV) $(RUN) honcho start -f Procfile
+
 # --- Browser tests and screenshots (issue 7) ---------------------------------------------------
 # The browser tests (tests/e2e) drive Debian's chromium with Playwright; Playwright never downloads
 # a browser of its own. They run once, on PostgreSQL: the SQLite pass leaves them out.
