@@ -142,3 +142,13 @@ def test_demo_framework_is_idempotent(db):
         assert sorted(dimension.statements.values_list("level", flat=True)) == [1, 2, 3]
         assert dimension.themes.exists()
     RoundFactory(version=first)  # a round can use it
+
+
+def test_a_published_version_cannot_be_deleted_in_the_admin(client, editor, version):
+    client.force_login(editor)
+    response = client.post(f"/admin/snippets/mandate/frameworkversion/delete/{version.pk}/")
+    assert response.status_code == 302
+    assert FrameworkVersion.objects.filter(pk=version.pk).exists()
+    draft = FrameworkVersionFactory(name="Scrap", is_published=False)
+    client.post(f"/admin/snippets/mandate/frameworkversion/delete/{draft.pk}/")
+    assert not FrameworkVersion.objects.filter(pk=draft.pk).exists()
