@@ -1,5 +1,4 @@
 import pytest
-from django.contrib.auth.models import Group
 
 from club.factories import (
     CouncilEmailDomainFactory,
@@ -8,7 +7,7 @@ from club.factories import (
     UserFactory,
 )
 from club.models import Membership
-from club.services import editors_group_ensure, members_group_sync
+from club.services import editors_group_ensure, members_group_ensure, members_group_sync
 
 
 @pytest.fixture
@@ -69,4 +68,5 @@ def editor(db):
 
 @pytest.fixture
 def members_group(db):
-    return Group.objects.get(name="Members")
+    # The migration creates it; a transactional test's flush may have removed it since.
+    return members_group_ensure()
