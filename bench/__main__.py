@@ -1,17 +1,20 @@
 """`python -m bench [--quick]`: make the databases, seed them, run every section, report.
 
 Each section runs in its own process (bench.step) against a database made for this run:
-club_bench_tpl (migrated once), club_bench_1x and club_bench_10x copied from it on PostgreSQL,
-and a SQLite file under var/bench/. They are dropped at the end unless --keep is given. A
+club_bench_tpl (migrated once and kept while no migration changes), club_bench_1x and
+club_bench_10x copied from it on PostgreSQL, and a SQLite file under var/bench/ copied from a
+migrated template file. The copies are dropped at the end unless --keep is given. A
 section whose code has not landed yet (or that fails) is reported as such; the others still run.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import time
@@ -110,9 +113,15 @@ class Runner:
         self.python("manage.py", "collectstatic", "--no-input", "-v0",
                     database="sqlite:///:memory:", timeout=300)  # fmt: skip
 
-        self.say("PostgreSQL: migrating a template database")
-        admin_sql(*drop_statements(), "CREATE DATABASE club_bench_tpl")
-        self.migrate(postgres_url("club_bench_tpl"))
+        fingerprint = migrations_fingerprint()
+        admin_sql(*drop_statements(template=False))
+        if template_fingerprint() == fingerprint:
+            self.say("PostgreSQL: reusing the migrated template database (no migration changed)")
+        else:
+            self.say("PostgreSQL: migrating a template database (kept for the next run)")
+            admin_sql(*drop_statements(), "CREATE DATABASE club_bench_tpl")
+            self.migrate(postgres_url("club_bench_tpl"))
+            admin_sql(f"COMMENT ON DATABASE club_bench_tpl IS '{fingerprint}'")
 
         # PostgreSQL at 1×: every section.
         admin_sql("CREATE DATABASE club_bench_1x TEMPLATE club_bench_tpl")
@@ -167,11 +176,17 @@ class Runner:
         # SQLite at 1×: the embedded default must hold the same page budget.
         if "pages" in only:
             sqlite_file = WORK / "club_bench_1x.sqlite3"
+            template = WORK / f"template-{fingerprint[:16]}.sqlite3"
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{sqlite_file}{suffix}").unlink(missing_ok=True)
+            if not template.exists():
+                self.say("SQLite: migrating a template file (kept for the next run)")
+                for old in WORK.glob("template-*.sqlite3*"):
+                    old.unlink()
+                self.migrate(f"sqlite:///{template}")
+            shutil.copyfile(template, sqlite_file)
             dbs = f"sqlite:///{sqlite_file}"
-            self.say("SQLite 1×: migrating and seeding")
-            self.migrate(dbs)
+            self.say("SQLite 1×: seeding")
             sections["seed_sqlite_1x"] = self.step("seed", "--scale", scale, database=dbs)
             self.say("SQLite 1×: pages")
             sections["pages_sqlite_1x"] = self.step(
@@ -179,7 +194,7 @@ class Runner:
             )
 
         if not args.keep:
-            admin_sql(*drop_statements())
+            admin_sql(*drop_statements(template=False))
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{WORK / 'club_bench_1x.sqlite3'}{suffix}").unlink(missing_ok=True)
         self.results["seconds"] = round(time.perf_counter() - started, 1)
@@ -187,11 +202,29 @@ class Runner:
         return self.results
 
 
-def drop_statements() -> list[str]:
-    return [
-        f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-        for name in ("club_bench_1x", "club_bench_10x", "club_bench_tpl")
-    ]
+def drop_statements(*, template: bool = True) -> list[str]:
+    names = ["club_bench_1x", "club_bench_10x"] + (["club_bench_tpl"] if template else [])
+    return [f"DROP DATABASE IF EXISTS {name} WITH (FORCE)" for name in names]
+
+
+def migrations_fingerprint() -> str:
+    """Changes when any migration or the locked dependencies change: then migrate afresh."""
+    digest = hashlib.sha256((ROOT / "uv.lock").read_bytes())
+    for path in sorted(ROOT.glob("*/migrations/*.py")):
+        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def template_fingerprint() -> str | None:
+    import psycopg
+
+    with psycopg.connect(postgres_url("postgres"), autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database"
+            " WHERE datname = 'club_bench_tpl'"
+        ).fetchone()
+    return row[0] if row else None
 
 
 def machine() -> dict[str, Any]:
