@@ -441,3 +441,45 @@ def test_procfile_runs_the_production_processes():
     assert "clubsite/gunicorn.conf.py" in procfile["web"]
     assert "--queues default,mail" in procfile["worker"]
     assert shlex.split(procfile["beat"])[:4] == ["celery", "-A", "clubsite", "beat"]
+
+
+@pytest.mark.postgres_only
+def test_a_member_registers_and_the_confirmation_arrives_by_smtp(stack):
+    """The whole path: the form post, the service and its outbox row, the task on Redis, the
+    worker sending over SMTP."""
+    session = requests.Session()
+    assert _sign_in(session, stack["url"], DEMO_MEMBER.email, stack["password"]).status_code == 302
+    exchange = session.get(f"{stack['url']}/exchanges/driving-accelerated-transformation/")
+    assert exchange.status_code == 200
+    action = re.search(r'action="(/events/\d+/register/)"', exchange.text)
+    assert action, "no registration form on the open Exchange"
+    form = session.get(stack["url"] + action.group(1), timeout=10)
+    assert form.status_code == 200
+    response = session.post(
+        stack["url"] + action.group(1),
+        data={
+            "csrfmiddlewaretoken": _csrf_token(form.text),
+            "person": "self",
+            "access_needs": "",
+            "dietary_needs": "",
+            "question_answer": "Budgets decided with residents.",
+        },
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert response.status_code == 302, response.text[:2000]
+
+    deadline = time.monotonic() + 45
+    while time.monotonic() < deadline:
+        mine = [m for m in stack["mail"] if DEMO_MEMBER.email in m["to"]]
+        if mine:
+            break
+        time.sleep(0.5)
+    else:
+        pytest.fail(
+            "no confirmation reached the SMTP sink; worker log:\n"
+            + (stack["logs"] / "worker.log").read_text()[-3000:]
+        )
+    assert len(mine) == 1
+    assert "Driving Accelerated Transformation" in mine[0]["body"]
+    assert "club@example.org" in mine[0]["from"]
