@@ -226,6 +226,13 @@ class RoundResults:
         cut = scored[WEAKEST_COUNT - 1].overall.value
         return [d for d in scored if d.overall.value <= cut]
 
+    @property
+    def forward(self) -> list[DimensionResult]:
+        """The way forward, weakest dimensions first, then the rest in the framework's order."""
+        weakest = self.weakest
+        rest = [d for d in self.dimensions if d.overall.value is not None and d not in weakest]
+        return weakest + rest
+
 
 def _submitted_answers(*, rounds: list[int]) -> list[tuple[int, str, int, str]]:
     """(round id, dimension slug, level, view) for every submitted answer in these rounds."""

@@ -58,6 +58,7 @@ def test_next_step_is_exactly_one_level_further_on_the_weakest(
 
     weakest = {r.dimension.slug: r for r in results.weakest}
     assert list(weakest) == ["d1", "d2", "d3"]
+    assert [r.dimension.slug for r in results.forward] == ["d1", "d2", "d3", "d4", "d5"]
     assert {slug: {p.pk for p in r.next_step} for slug, r in weakest.items()} == {
         "d1": {d1_next.pk},
         "d2": {d2_next.pk},
