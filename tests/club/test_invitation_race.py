@@ -11,7 +11,7 @@ from club.services import MembershipError, invitation_accept, invitation_create
 
 
 @pytest.mark.postgres_only
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_acceptances_use_the_invitation_once():
     council = CouncilFactory()
     admin = MembershipFactory(council=council, is_council_admin=True, person=UserFactory()).person
