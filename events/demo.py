@@ -1,15 +1,18 @@
 """The demo programme: two past Exchanges with outputs and one ahead, dated from today."""
 
+from contextlib import suppress
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
 from casestudies.taxonomy import Theme
+from club.models import Council, Membership, Role, User
 from home.demo import ensure_child, paragraphs
 from home.models import HomePage
 
-from .models import Audience, ExchangeFormat, ExchangeIndexPage, ExchangePage
+from .models import Audience, ExchangeFormat, ExchangeIndexPage, ExchangePage, Sector, Speaker
+from .services import RegistrationError, registration_create
 
 UK = ZoneInfo("Europe/London")
 
@@ -146,4 +149,138 @@ def load_exchanges(home: HomePage, themes: dict[str, Theme]) -> list[ExchangePag
         accelerated.registration_opens_at = _at(today - timedelta(days=7), 9)
         accelerated.registration_closes_at = _at(march_day - timedelta(days=3), 17)
         accelerated.save_revision().publish()
+    load_programme_details(accelerated)
     return [sustained, reinventing, accelerated]
+
+
+# Fictional speakers: names and organisations are invented for the demonstration.
+SPEAKERS = [
+    {
+        "name": "Morgan Price",
+        "role": "Chief executive",
+        "organisation": "A Welsh member council",
+        "sector": Sector.LOCAL_GOVERNMENT,
+        "is_guest_from_another_sector": False,
+        "bio": "Has led a council through all three kinds of change, and is candid about which was hardest.",
+    },
+    {
+        "name": "Dr Helen Marsh",
+        "role": "Director of operations",
+        "organisation": "A national logistics company",
+        "sector": Sector.PRIVATE,
+        "is_guest_from_another_sector": True,
+        "bio": "Rebuilt a large delivery network around its customers in under two years, and will say what she would do differently.",
+    },
+    {
+        "name": "Niamh Doyle",
+        "role": "Head of service design",
+        "organisation": "A community energy co-operative",
+        "sector": Sector.VOLUNTARY,
+        "is_guest_from_another_sector": True,
+        "bio": "Designs services with the people who use them, and helps public bodies let go of processes nobody needs any more.",
+    },
+]
+
+# Fictional attendees at real member councils, on reserved .example addresses.
+ATTENDEES = [
+    ("gareth.hughes@cardiff.example", "Gareth", "Hughes", "cardiff-council", Role.CHIEF_EXECUTIVE),
+    (
+        "siobhan.kelly@belfast.example",
+        "Siobhan",
+        "Kelly",
+        "belfast-city-council",
+        Role.POLITICAL_LEADER,
+    ),
+    ("tom.ashworth@wigan.example", "Tom", "Ashworth", "wigan-council", Role.DIRECTOR),
+    ("aisha.rahman@kent.example", "Aisha", "Rahman", "kent-county-council", Role.COUNCILLOR),
+]
+
+
+def _session(starts: str, ends: str, title: str, description: str, speakers: list[Speaker]) -> dict:
+    return {
+        "type": "session",
+        "value": {
+            "starts_at": starts,
+            "ends_at": ends,
+            "title": title,
+            "description": f"<p>{description}</p>",
+            "speakers": [s.pk for s in speakers],
+        },
+    }
+
+
+def _interval(starts: str, ends: str, title: str) -> dict:
+    return {"type": "interval", "value": {"starts_at": starts, "ends_at": ends, "title": title}}
+
+
+def load_programme_details(exchange: ExchangePage) -> None:
+    """The March Exchange's agenda, speakers and a few registrations; a second run adds nothing."""
+    speakers = {}
+    for fields in SPEAKERS:
+        speaker, _ = Speaker.objects.get_or_create(name=fields["name"], defaults=fields)
+        speakers[speaker.name] = speaker
+    if not exchange.agenda:
+        price, marsh, doyle = (speakers[f["name"]] for f in SPEAKERS)
+        exchange.agenda = [
+            _interval("09:30:00", "10:00:00", "Arrival, coffee and introductions"),
+            _session(
+                "10:00:00",
+                "10:45:00",
+                "Transactional, transitional, transformational: where are we?",
+                "A council that has made all three kinds of change on what each one asked of its leaders.",
+                [price],
+            ),
+            _session(
+                "10:45:00",
+                "12:00:00",
+                "Change at pace, from outside local government",
+                "A guest from the logistics industry on redesigning a whole operation around its customers, and on what did not work.",
+                [marsh],
+            ),
+            _interval("12:00:00", "12:45:00", "Lunch and networking"),
+            _session(
+                "12:45:00",
+                "14:15:00",
+                "Taking old systems apart",
+                "A workshop on letting go of processes that no longer serve residents, led with a community organisation.",
+                [doyle],
+            ),
+            _session(
+                "14:15:00",
+                "15:30:00",
+                "Your council's next step",
+                "Members and officers from each council work at the same table on one change they could make this year.",
+                [],
+            ),
+            _session(
+                "15:30:00",
+                "16:00:00",
+                "What we take home",
+                "Each table shares one idea to try.",
+                [],
+            ),
+        ]
+        exchange.seats_per_council = 4
+        exchange.editor_question = (
+            "Which change are you most keen to hear about from other councils?"
+        )
+        exchange.save_revision().publish()
+    for email, first, last, council_slug, role in ATTENDEES:
+        council = Council.objects.filter(slug=council_slug).first()
+        if council is None:
+            continue
+        person, created = User.objects.get_or_create(
+            email=email, defaults={"first_name": first, "last_name": last, "job_title": role.label}
+        )
+        if created:
+            person.set_unusable_password()  # attendees in the demo, not logins
+            person.save(update_fields=["password"])
+        Membership.objects.get_or_create(
+            person=person,
+            council=council,
+            defaults={"role": role, "status": Membership.Status.APPROVED},
+        )
+        if not exchange.registrations.filter(person=person).exists():
+            # Loaded while registration is closed: the demo simply shows no registrations.
+            with suppress(RegistrationError):
+                registration_create(exchange=exchange, person=person)

@@ -137,13 +137,14 @@ def _case_studies_prefetch() -> Prefetch | None:
 @dataclass
 class ProgrammeFilters:
     theme: Theme | None = None
+    theme_slug: str = ""
     format: str = ""
     themes: list[Theme] = field(default_factory=list)
     formats: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def active(self) -> bool:
-        return bool(self.theme or self.format)
+        return bool(self.theme_slug or self.format)
 
 
 def programme_context(
@@ -155,6 +156,7 @@ def programme_context(
     pages = _live_exchanges(index_page)
     theme_slug = params.get("theme", "")
     if theme_slug:
+        filters.theme_slug = theme_slug
         filters.theme = next((t for t in themes if t.slug == theme_slug), None)
         pages = pages.filter(theme=filters.theme) if filters.theme else pages.none()
     if params.get("format", "") in ExchangeFormat.values:

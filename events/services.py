@@ -358,17 +358,30 @@ def calendar_feed_revoke(*, person: User) -> None:
     CalendarFeed.objects.filter(person=person).delete()
 
 
-def registration_forget_person(*, person: User) -> None:
-    """On account erasure: the person's registrations go, freeing any seats they held."""
-    for registration in Registration.objects.filter(
-        person=person, status=RegistrationStatus.CONFIRMED
-    ).select_related("exchange"):
-        if registration.exchange.ends_at > timezone.now():
-            with transaction.atomic():
-                locked = _lock_exchange(exchange_id=registration.exchange_id)
-                Registration.objects.filter(pk=registration.pk).delete()
-                _promote_locked(exchange=locked)
-    Registration.objects.filter(person=person).delete()
-    Registration.objects.filter(registered_by=person).update(registered_by=None)
-    Registration.objects.filter(cancelled_by=person).update(cancelled_by=None)
+def registration_forget_person(*, person: User) -> list[Registration]:
+    """On account erasure: give up places still ahead (the queue moves up), clear what they wrote.
+
+    The rows stay, anonymised with the person, so the programme's council report keeps its
+    numbers. Returns the people promoted into the freed seats.
+    """
+    promoted: list[Registration] = []
+    ahead = (
+        Registration.objects.filter(person=person, exchange__ends_at__gt=timezone.now())
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .values_list("pk", "exchange_id")
+    )
+    for registration_id, exchange_id in list(ahead):
+        with transaction.atomic():
+            locked = _lock_exchange(exchange_id=exchange_id)
+            current = Registration.objects.get(pk=registration_id)
+            was_confirmed = current.status == RegistrationStatus.CONFIRMED
+            current.status = RegistrationStatus.CANCELLED
+            current.cancelled_at = timezone.now()
+            current.save(update_fields=["status", "cancelled_at"])
+            if was_confirmed and not locked.is_cancelled:
+                promoted += _promote_locked(exchange=locked)
+    Registration.objects.filter(person=person).update(
+        access_needs="", dietary_needs="", question_answer=""
+    )
     CalendarFeed.objects.filter(person=person).delete()
+    return promoted

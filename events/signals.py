@@ -4,7 +4,7 @@ from django.db import transaction
 from django.dispatch import receiver
 from wagtail.signals import page_published
 
-from club.signals import person_erasing
+from club.signals import person_data_exporting, person_erasing
 
 from .models import ExchangePage
 
@@ -26,3 +26,29 @@ def forget_person(sender, *, person, **kwargs) -> None:
     from .services import registration_forget_person
 
     registration_forget_person(person=person)
+
+
+@receiver(person_data_exporting, dispatch_uid="events_export_person")
+def export_registrations(sender, *, person, **kwargs) -> tuple[str, list[dict]]:
+    """The person's part of "download my data": every registration, with what they wrote."""
+    from .models import Registration
+
+    rows = Registration.objects.filter(person=person).select_related("exchange", "council")
+    return (
+        "exchange_registrations",
+        [
+            {
+                "exchange": row.exchange.title,
+                "starts_at": row.exchange.starts_at.isoformat(),
+                "status": row.status,
+                "council": row.council.name if row.council else None,
+                "role": row.role,
+                "access_needs": row.access_needs,
+                "dietary_needs": row.dietary_needs,
+                "answer_to_question": row.question_answer,
+                "registered_at": row.created_at.isoformat(),
+                "checked_in_at": row.attended_at.isoformat() if row.attended_at else None,
+            }
+            for row in rows
+        ],
+    )

@@ -155,7 +155,11 @@ def test_editor_creates_an_exchange_with_an_agenda_through_the_admin(
                             "ends_at": "11:00",
                             "title": "Opening",
                             "description": rich_text(""),
-                            "speakers": streamfield([speaker.pk]),
+                            # A ListBlock posts a count and one numbered entry per item.
+                            "speakers": {
+                                "count": 1,
+                                "0": {"value": speaker.pk, "deleted": "", "order": 0, "id": ""},
+                            },
                         },
                     )
                 ]

@@ -6,6 +6,7 @@ the council's admin (club contact), and an editor at the improvement body.
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from events.factories import ExchangePageFactory
 from events.models import ExchangeFormat, Registration, RegistrationStatus
@@ -177,7 +178,7 @@ def test_council_view(client, online, people, member, who, status):
     assert response.status_code == status
     if status == 200:
         body = response.content.decode()
-        assert str(member) in body
+        assert escape(str(member)) in body
         assert "9 of 10 places left overall" in body
 
 
