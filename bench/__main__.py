@@ -98,6 +98,7 @@ class Runner:
         scale = "quick" if quick else "full"
         only = set(args.only.split(",")) if args.only else set(SECTIONS)
         iterations = "10" if quick else "40"
+        searches = "30" if quick else "100"
         started = time.perf_counter()
         self.results = {
             "command": "make bench" + (" ARGS=--quick" if quick else ""),
@@ -136,7 +137,7 @@ class Runner:
             )
         if "search" in only:
             self.say("PostgreSQL 1×: search")
-            sections["search_pg_1x"] = self.step("search", "--count", "100", database=db1)
+            sections["search_pg_1x"] = self.step("search", "--count", searches, database=db1)
         if "throughput" in only:
             self.say("PostgreSQL 1×: throughput under gunicorn")
             sections["throughput"] = self.step(
@@ -171,7 +172,7 @@ class Runner:
                 )
             if "search" in only:
                 self.say("PostgreSQL 10×: search")
-                sections["search_pg_10x"] = self.step("search", "--count", "100", database=db10)
+                sections["search_pg_10x"] = self.step("search", "--count", searches, database=db10)
 
         # SQLite at 1×: the embedded default must hold the same page budget.
         if "pages" in only:

@@ -200,12 +200,19 @@ def measure_search(*, count: int = 100) -> dict[str, Any]:
     """p50/p95 of the case-study browse page with a search and facets, beside raw SQL."""
     from urllib.parse import urlencode
 
+    from django.http import QueryDict
+
     from casestudies.models import CaseStudyIndexPage, CaseStudyPage
+
+    try:  # the library's own selector: search, facet counts and one page, without rendering
+        from casestudies.selectors import case_study_library
+    except ImportError:
+        case_study_library = None
 
     index = CaseStudyIndexPage.objects.live().first()
     queries = search_queries(count)
     client = Client(raise_request_exception=False)
-    page_samples, raw_samples, statuses, hits = [], [], {}, 0
+    page_samples, selector_samples, raw_samples, statuses, hits = [], [], [], {}, 0
     for params in queries[:5]:  # warm caches and plans
         client.get(f"{index.url}?{urlencode(params)}")
         _raw_search(params)
@@ -215,16 +222,24 @@ def measure_search(*, count: int = 100) -> dict[str, Any]:
         response = client.get(url)
         page_samples.append(time.perf_counter() - started)
         statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+        if case_study_library is not None:
+            started = time.perf_counter()
+            case_study_library(index_page=index, params=QueryDict(urlencode(params)))
+            selector_samples.append(time.perf_counter() - started)
         started = time.perf_counter()
         hits += bool(_raw_search(params))
         raw_samples.append(time.perf_counter() - started)
     page, raw = summarise_ms(page_samples), summarise_ms(raw_samples)
+    selector = summarise_ms(selector_samples) if selector_samples else None
     return {
         "case_studies": CaseStudyPage.objects.live().count(),
         "queries": count,
         "queries_with_hits": hits,
         "statuses": statuses,
         "page": {"p50_ms": page["median_ms"], "p95_ms": page["p95_ms"]},
+        "selector": (
+            {"p50_ms": selector["median_ms"], "p95_ms": selector["p95_ms"]} if selector else None
+        ),
         "raw_sql": {"p50_ms": raw["median_ms"], "p95_ms": raw["p95_ms"]},
         "p95_ratio": round(page["p95_ms"] / raw["p95_ms"], 1) if raw["p95_ms"] else None,
     }

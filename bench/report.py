@@ -190,6 +190,7 @@ def _other_rows(results: dict) -> dict[str, list[list[str]]]:
         if "page" in s:
             out.setdefault("search", []).append(
                 [str(s["case_studies"]), str(s["page"]["p50_ms"]), str(s["page"]["p95_ms"]),
+                 str((s.get("selector") or {}).get("p95_ms", "-")),
                  str(s["raw_sql"]["p50_ms"]), str(s["raw_sql"]["p95_ms"]), str(s["p95_ratio"])]
             )  # fmt: skip
     seeds = []
