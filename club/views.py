@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import selectors, services
@@ -165,10 +166,10 @@ def membership_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if not selectors.person_can_decide_membership(person=request.user, membership=membership):
         raise PermissionDenied("You can only decide on people who asked to join your own council.")
     form = DecisionForm(request.POST)
-    back = request.POST.get("next") or reverse(
-        "club:council_people", kwargs={"slug": membership.council.slug}
-    )
-    if not back.startswith("/") or back.startswith("//"):
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         back = reverse("club:council_people", kwargs={"slug": membership.council.slug})
     if not form.is_valid():
         messages.error(request, "Choose approve or decline.")

@@ -145,3 +145,40 @@ def test_editors_queue_lists_guests_and_requests_and_is_closed_to_others(
     page = client.get(reverse("club:requests"))
     assert page.status_code == 200
     assert pending.person.email in page.content.decode()
+
+
+def test_decisions_never_redirect_off_the_site(client, council_admin, pending):
+    client.force_login(council_admin)
+    response = _decide(client, pending, next="https://evil.example/")
+    assert response.url == reverse("club:council_people", args=[pending.council.slug])
+
+
+def test_editors_decide_on_guests_and_nobody_else_does(
+    client, editor, council_admin, members_group, mailoutbox, django_capture_on_commit_callbacks
+):
+    from club.models import GuestApplication
+    from club.services import guest_apply
+
+    application = guest_apply(person=UserFactory(), organisation="A Housing Association")
+    url = reverse("club:guest_decide", args=[application.pk])
+
+    client.force_login(council_admin)
+    assert client.post(url, {"decision": "approve"}).status_code == 403
+    application.refresh_from_db()
+    assert application.status == GuestApplication.Status.PENDING
+
+    client.force_login(editor)
+    assert (
+        client.post(reverse("club:guest_decide", args=[98765]), {"decision": "approve"}).status_code
+        == 404
+    )
+    client.post(url, {"decision": "maybe"})
+    application.refresh_from_db()
+    assert application.status == GuestApplication.Status.PENDING
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {"decision": "approve"}).status_code == 302
+    application.refresh_from_db()
+    assert application.status == GuestApplication.Status.APPROVED
+    assert members_group in application.person.groups.all()
+    assert [m.to for m in mailoutbox] == [[application.person.email]]
