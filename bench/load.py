@@ -63,7 +63,7 @@ def gunicorn(
             process.kill()
 
 
-def warm(base: str, paths: list[str], rounds: int = 4) -> None:
+def warm(base: str, paths: list[str], rounds: int = 2) -> None:
     """First requests load Django's URLconf and templates in each worker: keep them out."""
     for _ in range(rounds):
         for path in paths:

@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> dict:
     if args.name == "search":
         from .pages import measure_search
 
-        return measure_search(count=args.count)
+        return measure_search(count=args.count, budget=args.seconds)
     if args.name == "throughput":
         from .load import measure_throughput
 
