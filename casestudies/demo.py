@@ -155,12 +155,20 @@ def load_case_studies(
                 "<li>empowering families and communities;</li>"
                 "<li>health and wellbeing.</li></ul>"
             ),
+            search_description=(
+                "How Clackmannanshire Council used the Innovation Mandate to shape Be the "
+                "Future, a whole-council transformation programme launched in 2020."
+            ),
             outcomes=[
+                ("key_figure", {"figure": "3", "label": "transformation themes in Be the Future"}),
+                ("key_figure", {"figure": "2020", "label": "the year the programme launched"}),
                 *paragraphs(
                     "The work carried on through the Covid-19 pandemic. The council began a "
                     "wellbeing economy initiative with the Scottish Government, and took up "
                     "community wealth building with the Centre for Local Economic Strategies, "
                     "with the council leader as corporate sponsor.",
+                    "In January 2021 the improvement body published the programme as shared "
+                    "best practice, so other member councils could learn from it.",
                 ),
             ],
             lessons_learned=(
@@ -269,3 +277,33 @@ def load_case_studies(
         ),
     ]
     return pages
+
+
+def load_case_study_links() -> None:
+    """Fill in the links that need people and Exchanges, which load after the case studies.
+
+    Clackmannanshire's club contact answers questions about its case study; it was shown at the
+    Exchange on leading the sustained council. Only a missing link is filled, so loading again
+    changes nothing.
+    """
+    from club.demo import DEMO_COUNCIL_ADMIN
+    from club.models import User
+    from events.models import ExchangePage
+
+    page = CaseStudyPage.objects.filter(slug="clackmannanshire-be-the-future").first()
+    if page is None:
+        return
+    changed = False
+    if page.contact_id is None:
+        page.contact = User.objects.filter(email=DEMO_COUNCIL_ADMIN.email).first()
+        changed = page.contact is not None
+    if not page.related_case_studies.exists():
+        page.related_case_studies = list(
+            CaseStudyPage.objects.filter(slug="sample-commissioning-adult-care")
+        )
+        changed = True
+    if not page.exchanges.exists():
+        page.exchanges = list(ExchangePage.objects.filter(slug="leading-the-sustained-council"))
+        changed = True
+    if changed:
+        page.save_revision().publish()
