@@ -140,6 +140,32 @@ class SignupExtraForm(forms.Form):
         )
 
 
+class JoinCouncilForm(forms.Form):
+    """For a signed-in person: ask to join a council (again, after leaving or being declined)."""
+
+    council = forms.ModelChoiceField(
+        label="Council",
+        queryset=Council.objects.none(),
+        empty_label="Choose your council",
+        error_messages={
+            "required": "Choose the council you want to join.",
+            "invalid_choice": "Choose a council from the list.",
+        },
+    )
+    role = forms.ChoiceField(
+        label="Your role",
+        choices=[("", "Choose your role")] + list(Role.choices),
+        error_messages={
+            "required": "Choose the role that best describes you.",
+            "invalid_choice": "Choose one of the roles in the list.",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["council"].queryset = _club_councils()
+
+
 class PersonDetailsForm(forms.Form):
     first_name = _name_field("first name", autocomplete="given-name")
     last_name = _name_field("last name", autocomplete="family-name")

@@ -145,6 +145,26 @@ def person_join_after_signup(
 
 
 @transaction.atomic
+def person_ask_to_join(*, person: User, council: Council, role: str) -> Membership:
+    """A signed-in person asks to join a council (again, after leaving or being declined).
+
+    The council's admins decide when one of the person's verified addresses is on its domain;
+    editors decide otherwise.
+    """
+    domains = set(council.email_domains.values_list("domain", flat=True))
+    verified = EmailAddress.objects.filter(user=person, verified=True).values_list(
+        "email", flat=True
+    )
+    on_domain = any(email.rpartition("@")[2].lower() in domains for email in verified)
+    return membership_request(
+        person=person,
+        council=council,
+        role=role,
+        source=Membership.Source.DOMAIN if on_domain else Membership.Source.REQUEST,
+    )
+
+
+@transaction.atomic
 def membership_request(
     *, person: User, council: Council, role: str, source: str = Membership.Source.DOMAIN
 ) -> Membership:

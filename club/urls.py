@@ -8,6 +8,7 @@ urlpatterns = [
     path("account/", views.account, name="account"),
     path("account/details/", views.account_details, name="account_details"),
     path("account/preferences/", views.account_preferences, name="account_preferences"),
+    path("account/join/", views.account_join, name="account_join"),
     path("account/my-data.json", views.account_export, name="account_export"),
     path("account/delete/", views.account_delete, name="account_delete"),
     path("councils/<slug:slug>/people/", views.council_people, name="council_people"),

@@ -20,6 +20,7 @@ from .forms import (
     DirectoryFilter,
     InvitationAcceptForm,
     InvitationForm,
+    JoinCouncilForm,
     PersonDetailsForm,
     PreferencesForm,
 )
@@ -32,7 +33,9 @@ DIRECTORY_PAGE_SIZE = 50
 # --- My account -------------------------------------------------------------------------------
 
 
-def _account_page(request: HttpRequest, *, details_form=None, preferences_form=None, status=200):
+def _account_page(
+    request: HttpRequest, *, details_form=None, preferences_form=None, join_form=None, status=200
+):
     person = request.user
     preferences = services.preferences_for(person=person)
     context = {
@@ -45,6 +48,7 @@ def _account_page(request: HttpRequest, *, details_form=None, preferences_form=N
             }
         ),
         "preferences_form": preferences_form or PreferencesForm(instance=preferences),
+        "join_form": join_form or JoinCouncilForm(),
         "memberships": selectors.person_memberships(person=person),
         "guest_application": GuestApplication.objects.filter(person=person).first(),
         "admin_councils": selectors.person_admin_councils(person=person),
@@ -80,6 +84,29 @@ def account_preferences(request: HttpRequest) -> HttpResponse:
     services.preferences_update(person=request.user, **form.cleaned_data)
     messages.success(request, "Your communication preferences are saved.")
     return redirect("club:account")
+
+
+@login_required
+@require_POST
+def account_join(request: HttpRequest) -> HttpResponse:
+    form = JoinCouncilForm(request.POST)
+    if form.is_valid():
+        try:
+            services.person_ask_to_join(
+                person=request.user,
+                council=form.cleaned_data["council"],
+                role=form.cleaned_data["role"],
+            )
+        except MembershipError as error:
+            form.add_error("council", str(error))
+        else:
+            messages.success(
+                request,
+                f"You have asked to join {form.cleaned_data['council']}. We will email you when "
+                "it is decided.",
+            )
+            return redirect("club:account")
+    return _account_page(request, join_form=form, status=400)
 
 
 @login_required

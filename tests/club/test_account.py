@@ -175,3 +175,32 @@ def test_deletion_needs_confirmation_and_the_password(client, member):
     member.refresh_from_db()
     assert member.is_active
     assert member.email == "member@clacks.gov.uk"
+
+
+def test_asking_to_join_on_the_councils_domain_goes_to_its_admins(client, council):
+    person = UserFactory(email="returner@clacks.gov.uk")
+    client.force_login(person)
+    response = client.post(reverse("club:account_join"), {"council": council.pk, "role": "officer"})
+    assert response.status_code == 302
+    membership = Membership.objects.get(person=person)
+    assert (membership.status, membership.source) == (
+        Membership.Status.PENDING,
+        Membership.Source.DOMAIN,
+    )
+
+
+def test_asking_to_join_from_another_domain_goes_to_editors(client, council):
+    person = UserFactory(email="someone@gmail.example")
+    client.force_login(person)
+    client.post(reverse("club:account_join"), {"council": council.pk, "role": "councillor"})
+    assert Membership.objects.get(person=person).source == Membership.Source.REQUEST
+
+
+def test_asking_twice_or_with_tampered_ids_is_explained(client, member, council):
+    client.force_login(member)
+    response = client.post(reverse("club:account_join"), {"council": council.pk, "role": "officer"})
+    assert response.status_code == 400
+    assert "You are already a member of Clackmannanshire Council." in response.content.decode()
+    response = client.post(reverse("club:account_join"), {"council": "424242", "role": "officer"})
+    assert "Choose a council from the list." in response.content.decode()
+    assert Membership.objects.filter(person=member).count() == 1
