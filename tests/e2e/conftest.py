@@ -64,8 +64,13 @@ def demo_site(live_server, django_db_serialized_rollback) -> str:
 
 @pytest.fixture
 def context(browser: Browser, demo_site: str) -> Iterator[BrowserContext]:
+    # The site's Content Security Policy forbids inline scripts, rightly; Playwright injects
+    # axe-core as one, so the test browser alone sets the policy aside.
     context = browser.new_context(
-        base_url=demo_site, viewport={"width": 1280, "height": 900}, locale="en-GB"
+        base_url=demo_site,
+        viewport={"width": 1280, "height": 900},
+        locale="en-GB",
+        bypass_csp=True,
     )
     context.set_default_timeout(10_000)
     yield context
