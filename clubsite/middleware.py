@@ -10,8 +10,9 @@ and anyone who can use the admin must have passed two-factor authentication in t
 from collections.abc import Callable
 from urllib.parse import urlencode
 
-from allauth.account.internal.flows.login import get_authentication_records
+from allauth.account.internal.flows.login import get_authentication_records, record_authentication
 from allauth.mfa.models import Authenticator
+from allauth.mfa.signals import authenticator_added
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
@@ -35,6 +36,17 @@ def passed_second_factor(request: HttpRequest) -> bool:
     """
     records = get_authentication_records(request, request.user)
     return any(record.get("method") == "mfa" for record in records)
+
+
+def _record_setup_as_second_factor(sender, request, user, authenticator, **kwargs) -> None:
+    """Setting up the authenticator app took a recent password check and a valid code from the
+    app, so it counts as passing the second factor: the editor goes on to the admin without
+    being asked for another code straight away."""
+    if authenticator.type == Authenticator.Type.TOTP:
+        record_authentication(request, user, "mfa", id=authenticator.pk, type="totp")
+
+
+authenticator_added.connect(_record_setup_as_second_factor, dispatch_uid="club-mfa-setup")
 
 
 def _redirect(url_name: str, next_url: str) -> HttpResponseRedirect:
