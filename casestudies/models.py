@@ -224,6 +224,12 @@ class CaseStudyPage(Page):
     def council_types(self) -> list[str]:
         return sorted({c.get_council_type_display() for c in self.councils.all()})
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # The search index is updated as the page row is saved, before the councils and themes
+        # (parental many-to-many) are written; index again so searching a council's name works.
+        index.insert_or_update_object(self)
+
     def get_context(self, request, *args, **kwargs):
         from .selectors import case_study_detail_context
 

@@ -3,12 +3,14 @@
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page as DjangoPage
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
-from django.http import QueryDict
+from django.http import HttpRequest, QueryDict
 from django.utils.datastructures import MultiValueDict
+from wagtail.models import Page, WorkflowState
 
 from club.models import Council, CouncilType, Nation, User
 from club.selectors import person_is_approved_member
@@ -40,10 +42,6 @@ def _case_study_cards() -> QuerySet[CaseStudyPage]:
 
 def case_studies_latest(*, limit: int = 3) -> list[CaseStudyPage]:
     return list(_case_study_cards()[:limit])
-
-
-def case_studies_for_index(*, index_page: CaseStudyIndexPage) -> QuerySet[CaseStudyPage]:
-    return _case_study_cards().child_of(index_page)
 
 
 def case_studies_related(
@@ -124,10 +122,16 @@ class Library:
     facets: list[Facet]
     selected: dict[str, list[str]]
     notes: list[str] = field(default_factory=list)
+    # (what is applied, the query string without it), for "remove this filter" links.
+    active: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def total(self) -> int:
         return self.page.paginator.count
+
+    @property
+    def page_range(self) -> list:
+        return list(self.page.paginator.get_elided_page_range(self.page.number, on_each_side=2))
 
     @property
     def is_narrowed(self) -> bool:
@@ -246,7 +250,11 @@ def _page_number(raw: str | None, num_pages: int, notes: list[str]) -> int:
         notes.append("Page numbers start at 1, so here is the first page.")
         return 1
     if number > num_pages:
-        notes.append(f"There are only {num_pages} pages of results, so here is the last one.")
+        notes.append(
+            "There is only one page of results, so here it is."
+            if num_pages == 1
+            else f"There are only {num_pages} pages of results, so here is the last one."
+        )
         return num_pages
     return number
 
@@ -298,4 +306,94 @@ def case_study_library(*, index_page: CaseStudyIndexPage, params: QueryDict) -> 
     page = paginator.page(_page_number(params.get("page"), paginator.num_pages, notes))
     cards = _case_study_cards().in_bulk(list(page.object_list))
     page.object_list = [cards[pk] for pk in page.object_list if pk in cards]
-    return Library(query=query, sort=sort, page=page, facets=facets, selected=selected, notes=notes)
+    return Library(
+        query=query,
+        sort=sort,
+        page=page,
+        facets=facets,
+        selected=selected,
+        notes=notes,
+        active=_active_filters(query, selected, choices),
+    )
+
+
+def _active_filters(
+    query: str, selected: dict[str, list[str]], choices: dict[str, list[tuple[str, str]]]
+) -> list[tuple[str, str]]:
+    """Each search or filter applied, with the query string that removes just that one."""
+
+    def without(name: str, value: str) -> str:
+        params = QueryDict(mutable=True)
+        if query and name != "q":
+            params["q"] = query
+        for facet, values in selected.items():
+            params.setlist(facet, [v for v in values if (facet, v) != (name, value)])
+        return params.urlencode()
+
+    active = []
+    if query:
+        active.append((f"Search: {query}", without("q", query)))
+    for name, values in selected.items():
+        labels = dict(choices[name])
+        active += [(f"{FACETS[name]}: {labels[v]}", without(name, v)) for v in values]
+    return active
+
+
+def case_studies_for_feed(*, theme: Theme | None, limit: int = 20) -> list[CaseStudyPage]:
+    case_studies = _case_study_cards()
+    if theme is not None:
+        case_studies = case_studies.filter(themes=theme)
+    return list(case_studies[:limit])
+
+
+def case_study_library_url(*, request: HttpRequest | None = None) -> str:
+    """The address of the live library page, or the home page's if there is none."""
+    index = CaseStudyIndexPage.objects.live().public().first()
+    return (index.get_url(request=request) if index else None) or "/"
+
+
+@dataclass(frozen=True)
+class Submission:
+    page: CaseStudyPage
+    status: str
+    label: str
+    comment: str
+
+    @classmethod
+    def from_page(cls, page: CaseStudyPage, state: WorkflowState | None) -> "Submission":
+        comment = ""
+        if page.live:
+            status, label = "published", "Published"
+        elif state is None:
+            status, label = "draft", "Draft: not yet sent to the editors"
+        elif state.status == WorkflowState.STATUS_IN_PROGRESS:
+            status, label = "in-review", "With the editors for review"
+        elif state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+            status, label = "changes-requested", "Changes requested by the editors"
+            comment = state.current_task_state.comment if state.current_task_state else ""
+        elif state.status == WorkflowState.STATUS_APPROVED:
+            status, label = "approved", "Approved: waiting for its publication date"
+        else:
+            status, label = "withdrawn", "Review stopped by the editors"
+        return cls(page=page, status=status, label=label, comment=comment or "")
+
+
+def case_study_submissions(*, person: User) -> list[Submission]:
+    """A member's submitted case studies, newest first, each with where it stands (two queries)."""
+    pages = list(
+        CaseStudyPage.objects.filter(submitted_by=person)
+        .prefetch_related("councils")
+        .order_by("-pk")
+    )
+    states: dict[str, WorkflowState] = {}
+    if pages:
+        for state in (
+            WorkflowState.objects.filter(
+                base_content_type=ContentType.objects.get_for_model(Page),
+                object_id__in=[str(p.pk) for p in pages],
+            )
+            .select_related("current_task_state")
+            .order_by("created_at")
+        ):
+            states[state.object_id] = state  # the latest run wins
+    return [Submission.from_page(page, states.get(str(page.pk))) for page in pages]

@@ -500,3 +500,9 @@ CELERY_BEAT_SCHEDULE.update(
 # Registrations take a row lock on the Exchange so capacity holds under concurrency. Only a test
 # turns this off, to show that without the lock the same race overbooks.
 EVENTS_REGISTRATION_LOCKING = True
+
+
+# --- Case studies / API -----------------------------------------------------------------------
+
+# The read-only Wagtail API (clubsite/api.py) and the REST framework it is built on.
+INSTALLED_APPS += ["wagtail.api.v2", "rest_framework"]

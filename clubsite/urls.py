@@ -5,7 +5,10 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from home.search import site_search
 from home.views import healthz
+
+from .api import api_router
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -17,6 +20,13 @@ urlpatterns = [
     path("events/", include("events.urls")),
     path("sitemap.xml", sitemap),
     path("healthz", healthz, name="healthz"),
+]
+
+# --- Case studies / API / site search ---
+urlpatterns += [
+    path("api/v2/", api_router.urls),
+    path("search/", site_search, name="search"),
+    path("", include("casestudies.urls")),
 ]
 
 if settings.SERVE_MEDIA:

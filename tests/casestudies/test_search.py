@@ -1,0 +1,97 @@
+"""Full-text search in the library and across the site, on PostgreSQL and on SQLite alike."""
+
+import pytest
+from django.http import QueryDict
+from wagtail.rich_text import RichText
+
+from casestudies.factories import CaseStudyPageFactory
+from casestudies.selectors import case_study_library
+from club.factories import CouncilFactory
+
+
+@pytest.fixture
+def searchable(case_study_index):
+    fife = CouncilFactory(name="Fife Council")
+    kent = CouncilFactory(name="Kent County Council")
+    title_match = CaseStudyPageFactory(
+        parent=case_study_index,
+        title="Tapestry of neighbourhood services",
+        summary="Local teams share one front door.",
+        councils=[kent],
+    )
+    body_match = CaseStudyPageFactory(
+        parent=case_study_index,
+        title="Joined-up care at home",
+        summary="Carers and nurses plan visits together.",
+        approach="<p>The work drew on a tapestry of small local contracts.</p>",
+        outcomes=[("paragraph", RichText("<p>Fewer missed visits; zeppelin-sized savings.</p>"))],
+        councils=[fife],
+    )
+    unrelated = CaseStudyPageFactory(
+        parent=case_study_index,
+        title="Solar farms on council land",
+        summary="Income from energy.",
+        councils=[kent],
+    )
+    return title_match, body_match, unrelated
+
+
+def _library(index, **params):
+    query = QueryDict(mutable=True)
+    query.update(params)
+    return case_study_library(index_page=index, params=query)
+
+
+@pytest.mark.django_db
+def test_a_word_in_the_body_finds_its_page(case_study_index, searchable):
+    _, body_match, _ = searchable
+    library = _library(case_study_index, q="zeppelin")
+    assert [p.pk for p in library.page.object_list] == [body_match.pk]
+
+
+@pytest.mark.django_db
+def test_a_title_match_ranks_before_a_body_match(case_study_index, searchable):
+    title_match, body_match, _ = searchable
+    library = _library(case_study_index, q="tapestry", sort="relevance")
+    assert [p.pk for p in library.page.object_list] == [title_match.pk, body_match.pk]
+
+
+@pytest.mark.django_db
+def test_the_council_name_is_searched(case_study_index, searchable):
+    _, body_match, _ = searchable
+    library = _library(case_study_index, q="Fife")
+    assert [p.pk for p in library.page.object_list] == [body_match.pk]
+
+
+@pytest.mark.django_db
+def test_search_and_filters_combine(case_study_index, searchable):
+    title_match, body_match, _ = searchable
+    kent_only = _library(case_study_index, q="tapestry", nation="england")
+    # Both councils are English by default: narrow by something only one has instead.
+    assert {p.pk for p in kent_only.page.object_list} == {title_match.pk, body_match.pk}
+    body_match.change_level = "transformational"
+    body_match.save_revision().publish()
+    narrowed = _library(case_study_index, q="tapestry", change="transformational")
+    assert [p.pk for p in narrowed.page.object_list] == [body_match.pk]
+    assert {c.value: c.count for c in narrowed.facets[2].choices} == {
+        "transformational": 1,
+        "transitional": 1,
+    }
+
+
+@pytest.mark.django_db
+def test_site_search_ranks_titles_first_and_shows_summaries(client, searchable):
+    title_match, body_match, unrelated = searchable
+    response = client.get("/search/", {"q": "tapestry"})
+    assert response.status_code == 200
+    results = list(response.context["results"].object_list)
+    assert [p.pk for p in results] == [title_match.pk, body_match.pk]
+    assert "Local teams share one front door." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_site_search_without_words_asks_for_some(client, home_page):
+    response = client.get("/search/")
+    assert response.status_code == 200
+    assert response.context["results"] is None
+    assert "Search the site" in response.content.decode()
