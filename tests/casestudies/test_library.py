@@ -102,5 +102,5 @@ def test_the_page_shows_checkboxes_counts_and_a_shareable_address(
     assert f"{len(expected)} case stud" in html
     assert 'name="nation" value="scotland" id="facet-nation-' in html
     assert 'value="scotland" id="facet-nation-1" checked' in html or "checked" in html
-    assert '<button type="submit" class="button">Apply filters</button>' in html
+    assert '<button type="submit" class="button">Show case studies</button>' in html
     assert 'method="get"' in html
