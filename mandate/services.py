@@ -146,6 +146,13 @@ def response_save(
         raise PermissionDenied("This is someone else's response.")
     if not response.round.is_open:
         raise MandateError("This round has closed, so answers can no longer change.")
+    still_member = Membership.objects.filter(
+        person=person, council_id=response.round.council_id, status=Membership.Status.APPROVED
+    ).exists()
+    if not still_member:
+        raise MandateError(
+            f"Only approved members of {response.round.council} can answer; ask its club contact."
+        )
     if response.status == Response.Status.SUBMITTED:
         raise MandateError("You have already submitted your answers for this round.")
     dimensions = {d.pk: d for d in Dimension.objects.filter(version_id=response.round.version_id)}

@@ -109,3 +109,14 @@ def test_one_response_each(round_, invited):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Response.objects.create(round=round_, person=invited.person, view="members")
+
+
+def test_someone_who_has_left_the_council_can_no_longer_answer(client, round_, invited, officer):
+    officer.status = "left"
+    officer.save()
+    client.force_login(invited.person)
+    first = round_.version.dimensions.first()
+    page = client.post(_url(round_), {_field(first): first.statements.first().pk, "action": "save"})
+    assert page.status_code == 400
+    assert "Only approved members of Clackmannanshire Council can answer" in page.content.decode()
+    assert not invited.answers.exists()
