@@ -405,3 +405,11 @@ def test_a_spoofed_forwarded_for_does_not_reset_the_limit(client, settings, trus
     assert TOO_MANY in attempt(10).content.decode()
     # Another real client is not held back by the first one's limit.
     assert TOO_MANY not in attempt(11, client_address="203.0.113.77").content.decode()
+
+
+def test_https_is_enforced_except_for_the_load_balancers_probe(client, settings, home_page):
+    settings.SECURE_SSL_REDIRECT = True
+    response = client.get(home_page.url)
+    assert response.status_code == 301
+    assert response.url.startswith("https://")
+    assert client.get("/healthz").status_code == 200
