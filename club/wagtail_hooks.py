@@ -7,7 +7,7 @@ from wagtail.models import PageViewRestriction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import Council, Membership
+from .models import Council, GuestApplication, Invitation, Membership
 from .selectors import person_is_editor
 from .services import members_group_sync
 
@@ -43,22 +43,46 @@ class MembershipViewSet(SnippetViewSet):
     list_export = ["person", "council", "role", "status", "is_council_admin", "created_at"]
 
 
+class GuestApplicationViewSet(SnippetViewSet):
+    """Partners and guests who asked to take part; decide them on "Requests to join"."""
+
+    model = GuestApplication
+    icon = "user"
+    menu_label = "Guests"
+    list_display = ["person", "organisation", "status", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["person__email", "person__last_name", "organisation"]
+
+
+class InvitationViewSet(SnippetViewSet):
+    """Invitations council admins have sent; deleting one withdraws its link."""
+
+    model = Invitation
+    icon = "mail"
+    menu_label = "Invitations"
+    list_display = ["email", "council", "role", "created_at", "expires_at", "accepted_at"]
+    list_filter = ["council"]
+    search_fields = ["email", "council__name"]
+
+
 register_snippet(CouncilViewSet)
 register_snippet(MembershipViewSet)
+register_snippet(GuestApplicationViewSet)
+register_snippet(InvitationViewSet)
 
 
 @hooks.register("after_create_snippet")
 @hooks.register("after_edit_snippet")
 @hooks.register("after_delete_snippet")
 def keep_members_group_in_step(request, instances_or_instance):
-    """An editor's change to a membership in the admin updates the Members group as well."""
+    """An editor's change to a membership or guest in the admin updates the Members group too."""
     instances = (
         instances_or_instance
         if isinstance(instances_or_instance, list | tuple)
         else [instances_or_instance]
     )
     for instance in instances:
-        if isinstance(instance, Membership):
+        if isinstance(instance, Membership | GuestApplication):
             members_group_sync(person=instance.person)
 
 

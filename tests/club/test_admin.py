@@ -3,6 +3,7 @@
 import pytest
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
+from club.factories import UserFactory
 from club.models import Council, CouncilEmailDomain
 
 pytestmark = pytest.mark.django_db
@@ -57,3 +58,19 @@ def test_council_admins_and_members_cannot_use_the_admin(client, council_admin, 
         client.force_login(person)
         response = client.get("/admin/snippets/club/membership/")
         assert response.status_code == 302
+
+
+def test_editor_sees_guests_and_invitations(client, editor, council, council_admin):
+    from club.services import guest_apply, invitation_create
+
+    guest_apply(person=UserFactory(email="guest@partner.example"), organisation="Partner Ltd")
+    invitation_create(
+        council=council, email="invited@clacks.gov.uk", role="officer", by=council_admin
+    )
+    client.force_login(editor)
+    guests = client.get("/admin/snippets/club/guestapplication/")
+    assert guests.status_code == 200
+    assert "Partner Ltd" in guests.content.decode()
+    invitations = client.get("/admin/snippets/club/invitation/")
+    assert invitations.status_code == 200
+    assert "invited@clacks.gov.uk" in invitations.content.decode()
