@@ -228,7 +228,10 @@ class CaseStudyPage(Page):
         super().save(*args, **kwargs)
         # The search index is updated as the page row is saved, before the councils and themes
         # (parental many-to-many) are written; index again so searching a council's name works.
-        index.insert_or_update_object(self)
+        # A partial save (a draft revision) changes nothing searchable, and the copy indexed is
+        # read back from the database so unpublished text never reaches the index.
+        if kwargs.get("update_fields") is None:
+            index.insert_or_update_object(type(self).objects.get(pk=self.pk))
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import case_study_detail_context

@@ -95,3 +95,15 @@ def test_site_search_without_words_asks_for_some(client, home_page):
     assert response.status_code == 200
     assert response.context["results"] is None
     assert "Search the site" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_draft_changes_are_not_searchable_until_published(case_study_index, searchable):
+    title_match, _, _ = searchable
+    title_match.summary = "Now with a quokka in the summary."
+    title_match.save_revision()  # a draft: the live page is unchanged
+    assert list(_library(case_study_index, q="quokka").page.object_list) == []
+    title_match.get_latest_revision().publish()
+    assert [p.pk for p in _library(case_study_index, q="quokka").page.object_list] == [
+        title_match.pk
+    ]
