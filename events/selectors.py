@@ -417,6 +417,7 @@ class RegistrationPanel:
     council_name: str = ""
     show_joining_details: bool = False
     sign_in_needed: bool = False
+    is_council_admin: bool = False
 
 
 def exchange_page_context(*, exchange: ExchangePage, viewer: Any) -> dict[str, Any]:
@@ -452,7 +453,8 @@ def exchange_page_context(*, exchange: ExchangePage, viewer: Any) -> dict[str, A
             )
         else:
             panel.can_register_self = panel.registration is None
-        if not window_refusal:
+        panel.is_council_admin = person_admin_councils(person=viewer).exists()
+        if not window_refusal and panel.is_council_admin:
             panel.colleagues = _colleagues_not_registered(exchange=exchange, admin=viewer)
         if member and exchange.seats_per_council is not None:
             membership = own_membership(person=viewer)

@@ -144,3 +144,11 @@ def test_editor_adds_a_speaker_through_the_snippet_form(client, editor):
     speaker = Speaker.objects.get(name="Morag Lindsay")
     assert speaker.is_guest_from_another_sector and str(speaker) == "Morag Lindsay, A regional bank"
     assert SpeakerFactory().pk
+
+
+def test_exchange_edit_page_has_attendee_and_check_in_buttons(client, filled, editor):
+    exchange, _, _ = filled
+    client.force_login(editor)
+    body = client.get(reverse("wagtailadmin_pages:edit", args=[exchange.pk])).content.decode()
+    assert reverse("events_admin:attendees", args=[exchange.pk]) in body
+    assert reverse("events_admin:check_in", args=[exchange.pk]) in body

@@ -25,6 +25,16 @@ pytestmark = [
 CONFIRMED, WAITING = RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING
 
 
+@pytest.fixture(autouse=True)
+def patient_lock(monkeypatch):
+    """These tests check the counting under the lock, so no attempt may give up waiting for it.
+
+    The test machine is shared and often overloaded, and 50 attempts queue behind one lock; the
+    "please try again" answer after a timeout has its own test below.
+    """
+    monkeypatch.setattr(services, "LOCK_TIMEOUT_MS", 120_000)
+
+
 def run_together(calls):
     """Run each callable in its own thread and connection, all starting at once.
 
