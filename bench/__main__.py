@@ -72,7 +72,9 @@ class Runner:
                 timeout=timeout, check=False,
             )  # fmt: skip
 
-    def step(self, name: str, *options: str, database: str, timeout: float = 600, **env) -> dict:
+    def step(
+        self, key: str, name: str, *options: str, database: str, timeout: float = 600, **env
+    ) -> dict:
         out = WORK / f"{name}-{time.time_ns()}.json"
         started = time.perf_counter()
         try:
@@ -86,6 +88,7 @@ class Runner:
         result["step_seconds"] = round(time.perf_counter() - started, 1)
         if "error" in result:
             self.say(f"  {name}: {result['error'].splitlines()[0]}")
+        self.results["sections"][key] = result
         self.save_partial()
         return result
 
@@ -104,7 +107,7 @@ class Runner:
         args, quick = self.args, self.quick
         scale = "quick" if quick else "full"
         only = set(args.only.split(",")) if args.only else set(SECTIONS)
-        iterations = "10" if quick else "40"
+        iterations = "8" if quick else "25"
         searches = "30" if quick else "100"
         search_budget = "60" if quick else "240"  # seconds; the queries run are reported
         started = time.perf_counter()
@@ -136,26 +139,41 @@ class Runner:
         admin_sql("CREATE DATABASE club_bench_1x TEMPLATE club_bench_tpl")
         db1 = postgres_url("club_bench_1x")
         self.say(f"PostgreSQL 1×: seeding ({scale})")
-        sections["seed_pg_1x"] = self.step("seed", "--scale", scale, database=db1, timeout=900)
+        sections["seed_pg_1x"] = self.step(
+            "seed_pg_1x", "seed", "--scale", scale, database=db1, timeout=900
+        )
         if "pages" in only:
             self.say("PostgreSQL 1×: pages, uncached and with the page cache")
-            sections["pages_pg_1x"] = self.step("pages", "--iterations", iterations, database=db1)
+            sections["pages_pg_1x"] = self.step(
+                "pages_pg_1x", "pages", "--iterations", iterations, database=db1
+            )
             sections["pages_pg_1x_cached"] = self.step(
-                "pages", "--iterations", iterations, "--cache", database=db1
+                "pages_pg_1x_cached", "pages", "--iterations", iterations, "--cache", database=db1
             )
         if "search" in only:
             self.say("PostgreSQL 1×: search")
             sections["search_pg_1x"] = self.step(
-                "search", "--count", searches, "--seconds", search_budget, database=db1
+                "search_pg_1x",
+                "search",
+                "--count",
+                searches,
+                "--seconds",
+                search_budget,
+                database=db1,
             )
         if "throughput" in only:
             self.say("PostgreSQL 1×: throughput under gunicorn")
             sections["throughput"] = self.step(
-                "throughput", "--seconds", "3" if quick else "8", database=db1, timeout=900
+                "throughput",
+                "throughput",
+                "--seconds",
+                "3" if quick else "8",
+                database=db1,
+                timeout=900,
             )
         if "race" in only:
             self.say("PostgreSQL 1×: registration race")
-            sections["race"] = self.step("race", database=db1, timeout=300, **redis)
+            sections["race"] = self.step("race", "race", database=db1, timeout=300, **redis)
         if "fanout" in only:
             people = "1000" if quick else "20000"
             self.say(f"PostgreSQL 1×: invitation fan-out to {people} people")
@@ -163,8 +181,8 @@ class Runner:
             # an hour. The rate over the budget is reported with how many were sent.
             budget = "45" if quick else "240"
             sections["fanout"] = self.step(
-                "fanout", "--count", people, "--seconds", budget, database=db1, timeout=900,
-                **redis,
+                "fanout", "fanout", "--count", people, "--seconds", budget,
+                database=db1, timeout=900, **redis,
             )  # fmt: skip
 
         # PostgreSQL at 10×: the query counts must not move; search at 50,000.
@@ -173,17 +191,30 @@ class Runner:
             db10 = postgres_url("club_bench_10x")
             self.say(f"PostgreSQL 10×: seeding ({scale} × 10)")
             sections["seed_pg_10x"] = self.step(
-                "seed", "--scale", scale, "--factor", "10", database=db10, timeout=1800
+                "seed_pg_10x",
+                "seed",
+                "--scale",
+                scale,
+                "--factor",
+                "10",
+                database=db10,
+                timeout=1800,
             )
             if "pages" in only:
                 self.say("PostgreSQL 10×: pages")
                 sections["pages_pg_10x"] = self.step(
-                    "pages", "--iterations", "5" if quick else "15", database=db10
+                    "pages_pg_10x", "pages", "--iterations", "4" if quick else "10", database=db10
                 )
             if "search" in only:
                 self.say("PostgreSQL 10×: search")
                 sections["search_pg_10x"] = self.step(
-                    "search", "--count", searches, "--seconds", search_budget, database=db10
+                    "search_pg_10x",
+                    "search",
+                    "--count",
+                    searches,
+                    "--seconds",
+                    search_budget,
+                    database=db10,
                 )
 
         # SQLite at 1×: the embedded default must hold the same page budget.
@@ -200,10 +231,12 @@ class Runner:
             shutil.copyfile(template, sqlite_file)
             dbs = f"sqlite:///{sqlite_file}"
             self.say("SQLite 1×: seeding")
-            sections["seed_sqlite_1x"] = self.step("seed", "--scale", scale, database=dbs)
+            sections["seed_sqlite_1x"] = self.step(
+                "seed_sqlite_1x", "seed", "--scale", scale, database=dbs
+            )
             self.say("SQLite 1×: pages")
             sections["pages_sqlite_1x"] = self.step(
-                "pages", "--iterations", iterations, database=dbs
+                "pages_sqlite_1x", "pages", "--iterations", iterations, database=dbs
             )
 
         if not args.keep:
