@@ -1,8 +1,6 @@
-"""Every public page type, by a name used in test ids and screenshot file names.
+"""Every public page type, by a name used in failure messages and screenshot file names.
 
-Pages that other parts of the site add (search, case-study filters) join the list when their
-URL answers; `public_pages` leaves out any that the live site does not serve yet, so the list
-is the single place to grow.
+The one list the accessibility, HTML and reflow checks share: a new page type joins here.
 """
 
 PUBLIC_PAGES = {
@@ -13,10 +11,11 @@ PUBLIC_PAGES = {
     "exchange-page": "/exchanges/driving-accelerated-transformation/",
     "exchange-page-past": "/exchanges/reinventing-local-public-services/",
     "case-study-index": "/case-studies/",
-    "case-study-index-filtered": "/case-studies/?change_level=transformational&nation=scotland",
+    "case-study-index-filtered": "/case-studies/?change=transformational&nation=scotland&q=council",
     "case-study-page": "/case-studies/clackmannanshire-be-the-future/",
     "login": "/accounts/login/",
     "sign-up": "/accounts/signup/",
     "password-reset": "/accounts/password/reset/",
+    "search-results": "/search/?q=council",
     "not-found": "/no-such-page/",
 }

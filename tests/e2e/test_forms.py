@@ -95,9 +95,9 @@ def test_member_forms_and_pages_in_every_state(page, context, demo_site):
     checker.page = page
 
     checker.get("my exchanges", "/events/mine/")
-    checker.get("my account", "/club/account/")
-    cancel_url = page.locator("main a", has_text="Cancel").first.get_attribute("href")
+    cancel_url = page.locator("main table a", has_text="Cancel").first.get_attribute("href")
     checker.get("cancel a place", cancel_url)
+    checker.get("my account", "/club/account/")
 
     # The council admin's views of their council.
     context.clear_cookies()

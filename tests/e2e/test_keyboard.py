@@ -116,5 +116,5 @@ def test_journey_keyboard_only_registration(page, demo_site):
     with page.expect_navigation():
         page.keyboard.press("Space")
 
-    assert page.get_by_text("You have a confirmed place").count() == 1
+    assert page.locator("#registration").get_by_text("You have a confirmed place").count() == 1
     assert not problems, "\n".join(problems)
