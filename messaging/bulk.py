@@ -19,11 +19,8 @@ from django.utils import timezone
 from club.models import User
 from events.models import ExchangePage
 
-from .feedback import feedback_closes_at, feedback_url
 from .kinds import MessageKind, rules_for
-from .models import FanOut, OutboxMessage
-from .notifications import exchange_context, plain_text
-from .rendering import wording_for
+from .models import FanOut
 from .selectors import digest_recipients, invitation_recipients
 from .services import message_row, messages_enqueue_bulk
 
@@ -40,18 +37,17 @@ def _fan_out(
     about: str,
     people: QuerySet[User],
     exchange: ExchangePage | None,
-    context: dict,
+    context: dict | None = None,
 ) -> int:
     """Write one row per person, a batch per transaction, a fixed number of queries per batch.
 
     Each batch commits on its own, so a worker killed half-way leaves the finished batches
     queued and delivered, and running the fan-out again fills in the rest.
     """
-    wording = wording_for(kind)
     batch_size = _batch_size()
     queued = 0
     last_pk = 0
-    people = people.order_by("pk").only("pk", "email", "first_name")
+    people = people.order_by("pk").only("pk", "email")
     while True:
         batch = list(people.filter(pk__gt=last_pk)[:batch_size])
         if not batch:
@@ -65,9 +61,6 @@ def _fan_out(
                     person=person,
                     exchange=exchange,
                     context=context,
-                    attachments=None,
-                    status=OutboxMessage.Status.QUEUED,
-                    wording=wording,
                 )
                 for person in batch
             ]
@@ -119,15 +112,11 @@ def exchange_invitations_fan_out(*, exchange_id: int, now: datetime | None = Non
     )
     if fan_out.finished_at is not None:
         return 0
-    context = exchange_context(exchange=exchange, show_summary=True)
-    context["action_url"] = context["exchange_url"]
-    context["action_label"] = "Register your place"
     queued = _fan_out(
         kind=MessageKind.EXCHANGE_INVITATION,
         about=f"exchange:{exchange.pk}",
         people=invitation_recipients(exchange=exchange),
         exchange=exchange,
-        context=context,
     )
     FanOut.objects.filter(pk=fan_out.pk).update(finished_at=timezone.now(), messages_queued=queued)
     log.info("Invitations to %s: %d queued", exchange, queued)
@@ -143,7 +132,7 @@ def _registrations(exchange_ids: Iterable[int], **filters):
     return Registration.objects.filter(exchange_id__in=list(exchange_ids), **filters)
 
 
-def _send_per_registration(*, kind: str, exchange: ExchangePage, registrations, context) -> int:
+def _send_per_registration(*, kind: str, exchange: ExchangePage, registrations) -> int:
     """One email per person; reminders and follow-ups are not worth a query per person, so the
     opt-out is checked in the same query and again when each is sent."""
     preference = rules_for(kind).preference
@@ -155,7 +144,6 @@ def _send_per_registration(*, kind: str, exchange: ExchangePage, registrations, 
         about=f"exchange:{exchange.pk}",
         people=people,
         exchange=exchange,
-        context=context,
     )
 
 
@@ -177,12 +165,7 @@ def reminders_dispatch(*, now: datetime | None = None) -> int:
         )
         for exchange in exchanges:
             confirmed = _registrations([exchange.pk], status="confirmed")
-            queued += _send_per_registration(
-                kind=kind,
-                exchange=exchange,
-                registrations=confirmed,
-                context=exchange_context(exchange=exchange),
-            )
+            queued += _send_per_registration(kind=kind, exchange=exchange, registrations=confirmed)
     return queued
 
 
@@ -205,24 +188,13 @@ def follow_ups_dispatch(*, now: datetime | None = None) -> int:
         attended = confirmed.filter(attended_at__isnull=False)
         attendance_taken = attended.exists()
         came = attended if attendance_taken else confirmed
-        outputs_html = exchange.outputs_summary or ""
-        base = exchange_context(
-            exchange=exchange,
-            outputs_html=outputs_html,
-            outputs_text=plain_text(str(outputs_html)),
-        )
-        thanks = {
-            **base,
-            "feedback_url": feedback_url(exchange=exchange),
-            "feedback_closes_at": feedback_closes_at(exchange=exchange),
-        }
         queued += _send_per_registration(
-            kind=MessageKind.THANK_YOU, exchange=exchange, registrations=came, context=thanks
+            kind=MessageKind.THANK_YOU, exchange=exchange, registrations=came
         )
         if attendance_taken:
             missed = confirmed.filter(attended_at__isnull=True)
             queued += _send_per_registration(
-                kind=MessageKind.MISSED_YOU, exchange=exchange, registrations=missed, context=base
+                kind=MessageKind.MISSED_YOU, exchange=exchange, registrations=missed
             )
     return queued
 

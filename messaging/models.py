@@ -43,14 +43,16 @@ class OutboxMessage(models.Model):
         on_delete=models.SET_NULL,
         related_name="outbox_messages",
     )
-    # Rendered when the message is enqueued, so the email says what was true at the time of the
-    # change and editors see in the admin exactly what went out.
-    subject = models.CharField(max_length=255)
-    body_text = models.TextField()
+    # What the email needs beyond the rows it points at: plain values only (placeholders, links).
+    context = models.JSONField(default=dict, blank=True)
+    # Composed when sent (see messaging.composing) and kept, so editors see what went out.
+    # Mail written elsewhere (allauth, other apps' notices) arrives with these already filled.
+    subject = models.CharField(max_length=255, blank=True)
+    body_text = models.TextField(blank=True)
     body_html = models.TextField(blank=True)
     # [{"filename": ..., "mimetype": ..., "content": text}], e.g. the Exchange's .ics.
     attachments = models.JSONField(default=list, blank=True)
-    # Extra headers fixed at enqueue time (List-Unsubscribe for bulk kinds).
+    # The extra headers it was sent with (List-Unsubscribe for bulk kinds).
     headers = models.JSONField(default=dict, blank=True)
 
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)

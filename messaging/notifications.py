@@ -1,18 +1,18 @@
 """The club's emails, one function per kind. Other apps call these inside their own services.
 
 Each writes an outbox row in the caller's transaction (so a rolled-back change sends nothing)
-and is idempotent: calling it twice for the same thing is one email.
+and is idempotent: calling it twice for the same thing is one email. Writing a row is cheap;
+the email itself is composed when it is sent (messaging.composing).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.utils import timezone
-from django.utils.html import strip_tags
 
+from .composing import absolute
 from .kinds import MessageKind
 from .models import OutboxMessage
 from .rendering import RenderedMessage
@@ -20,90 +20,39 @@ from .services import message_enqueue
 
 if TYPE_CHECKING:
     from club.models import Membership, User
-    from events.models import ExchangePage, Registration
+    from events.models import Registration
 
 
-def exchange_url(*, exchange: ExchangePage) -> str:
-    url = exchange.get_url() or ""
-    return url if url.startswith("http") else settings.SITE_BASE_URL + url
+def _for_registration(kind: str, registration: Registration) -> OutboxMessage:
+    return message_enqueue(
+        kind=kind,
+        about=f"registration:{registration.pk}",
+        person=registration.person,
+        exchange_id=registration.exchange_id,
+    )
 
 
-def exchange_context(*, exchange: ExchangePage, **extra: Any) -> dict[str, Any]:
-    """What every email about an Exchange shows: title, times (UK), format, venue, link."""
-    return {
-        "exchange": exchange,
-        "exchange_url": exchange_url(exchange=exchange),
-        "starts_at": timezone.localtime(exchange.starts_at),
-        "ends_at": timezone.localtime(exchange.ends_at),
-        "placeholders": {"exchange": exchange.title},
-        **extra,
-    }
-
-
-def ics_attachment(*, exchange: ExchangePage) -> dict[str, str]:
-    """The Exchange as a calendar file, with joining details (the person has a seat)."""
-    from events.calendars import exchange_ics
-
-    content = exchange_ics(exchange=exchange, include_joining_details=True)
-    return {
-        "filename": "exchange.ics",
-        "mimetype": "text/calendar; method=PUBLISH",
-        "content": content.decode() if isinstance(content, bytes) else content,
-    }
-
-
-def _about_registration(registration: Registration) -> str:
-    return f"registration:{registration.pk}"
+def registration_recorded(*, registration: Registration) -> OutboxMessage:
+    """A new registration: a confirmed place (with the .ics), or a place on the waiting list."""
+    if registration.status == "confirmed":
+        return registration_confirmed(registration=registration)
+    return waiting_list_joined(registration=registration)
 
 
 def registration_confirmed(*, registration: Registration) -> OutboxMessage:
-    exchange = registration.exchange
-    return message_enqueue(
-        kind=MessageKind.REGISTRATION_CONFIRMED,
-        about=_about_registration(registration),
-        person=registration.person,
-        exchange=exchange,
-        context=exchange_context(
-            exchange=exchange,
-            action_url=exchange_url(exchange=exchange),
-            action_label="See the Exchange",
-        ),
-        attachments=[ics_attachment(exchange=exchange)],
-    )
+    return _for_registration(MessageKind.REGISTRATION_CONFIRMED, registration)
 
 
 def waiting_list_joined(*, registration: Registration) -> OutboxMessage:
-    exchange = registration.exchange
-    return message_enqueue(
-        kind=MessageKind.WAITING_LIST_JOINED,
-        about=_about_registration(registration),
-        person=registration.person,
-        exchange=exchange,
-        context=exchange_context(exchange=exchange),
-    )
+    return _for_registration(MessageKind.WAITING_LIST_JOINED, registration)
 
 
 def waiting_list_promoted(*, registration: Registration) -> OutboxMessage:
-    exchange = registration.exchange
-    return message_enqueue(
-        kind=MessageKind.WAITING_LIST_PROMOTED,
-        about=_about_registration(registration),
-        person=registration.person,
-        exchange=exchange,
-        context=exchange_context(exchange=exchange),
-        attachments=[ics_attachment(exchange=exchange)],
-    )
+    return _for_registration(MessageKind.WAITING_LIST_PROMOTED, registration)
 
 
 def registration_cancelled(*, registration: Registration) -> OutboxMessage:
-    exchange = registration.exchange
-    return message_enqueue(
-        kind=MessageKind.REGISTRATION_CANCELLED,
-        about=_about_registration(registration),
-        person=registration.person,
-        exchange=exchange,
-        context=exchange_context(exchange=exchange),
-    )
+    return _for_registration(MessageKind.REGISTRATION_CANCELLED, registration)
 
 
 def membership_decided(*, membership: Membership) -> OutboxMessage | None:
@@ -115,20 +64,18 @@ def membership_decided(*, membership: Membership) -> OutboxMessage | None:
     kind = kinds.get(membership.status)
     if kind is None:
         return None
+    decided = membership.decided_at
+    context = {"placeholders": {"council": str(membership.council)}}
+    if kind == MessageKind.MEMBERSHIP_APPROVED:
+        context |= {"action_url": absolute("/"), "action_label": "Visit the club"}
     return message_enqueue(
         kind=kind,
         # One email per decision: approved again after leaving is a new one.
-        about=f"membership:{membership.pk}:{membership.decided_at:%Y%m%d%H%M%S}"
-        if membership.decided_at
+        about=f"membership:{membership.pk}:{decided:%Y%m%d%H%M%S}"
+        if decided
         else f"membership:{membership.pk}",
         person=membership.person,
-        context={
-            "placeholders": {"council": str(membership.council)},
-            "action_url": settings.SITE_BASE_URL + "/"
-            if kind == MessageKind.MEMBERSHIP_APPROVED
-            else "",
-            "action_label": "Visit the club",
-        },
+        context=context,
     )
 
 
@@ -169,12 +116,5 @@ def notice(
         about=about,
         to_email=to_email,
         person=person,
-        context={
-            "prerendered": RenderedMessage(subject=" ".join(subject.split()), text=text, html="")
-        },
+        prerendered=RenderedMessage(subject=subject, text=text, html=""),
     )
-
-
-def plain_text(html: str) -> str:
-    """Rich text as readable plain text for the text part of an email."""
-    return "\n".join(line.strip() for line in strip_tags(html).splitlines() if line.strip())

@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import random
 import smtplib
+import threading
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from email.utils import parseaddr
@@ -34,14 +35,12 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
-from .kinds import PREFERENCE_LABELS, rules_for
+from .kinds import rules_for
 from .models import OutboxMessage
-from .rendering import render_message
-from .tokens import unsubscribe_token
+from .rendering import RenderedMessage
 
 if TYPE_CHECKING:
     from club.models import User
@@ -83,58 +82,32 @@ def person_wants(*, person: User | None, kind: str) -> bool:
     return value is not False  # no preferences row yet: the defaults, which are all on
 
 
-def unsubscribe_url(*, person_id: int, preference: str) -> str:
-    token = unsubscribe_token(person_id=person_id, preference=preference)
-    return settings.SITE_BASE_URL + reverse("messaging:unsubscribe", args=[token])
-
-
 def message_row(
     *,
     kind: str,
     about: str,
     to_email: str,
     person: User | None,
-    exchange: ExchangePage | None,
-    context: dict[str, Any],
-    attachments: list[dict[str, str]] | None,
-    status: str,
-    wording: tuple[str, str] | None = None,
+    exchange: ExchangePage | None = None,
+    exchange_id: int | None = None,
+    context: dict[str, Any] | None = None,
+    attachments: list[dict[str, str]] | None = None,
+    status: str = Status.QUEUED,
+    prerendered: RenderedMessage | None = None,
 ) -> OutboxMessage:
-    """Render and build (not save) one outbox row."""
-    rules = rules_for(kind)
-    context = dict(context)
-    headers: dict[str, str] = {}
-    if rules.is_bulk and person is not None:
-        url = unsubscribe_url(person_id=person.pk, preference=rules.preference)
-        context["unsubscribe_url"] = url
-        context["preference_label"] = PREFERENCE_LABELS[rules.preference]
-        # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" to the URL, no login needed.
-        headers = {
-            "List-Unsubscribe": f"<{url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        }
-    context.setdefault("recipient", person)
-    placeholders = {
-        "first_name": (person.first_name if person else "") or "there",
-        **context.get("placeholders", {}),
-    }
-    context["placeholders"] = placeholders
-    # Mail written elsewhere (allauth's own templates) arrives already rendered.
-    rendered = context.get("prerendered") or render_message(
-        kind=kind, context=context, wording=wording
-    )
+    """Build (not save) one outbox row. Cheap: the email is composed when it is sent."""
     recipient = str(person.pk) if person is not None else to_email.strip().lower()
     return OutboxMessage(
         kind=kind,
         key=message_key(kind=kind, about=about, recipient=recipient),
         to_email=to_email,
         person=person,
-        exchange=exchange,
-        subject=rendered.subject,
-        body_text=rendered.text,
-        body_html=rendered.html,
+        exchange_id=exchange.pk if exchange is not None else exchange_id,
+        context=context or {},
+        subject=" ".join(prerendered.subject.split())[:255] if prerendered else "",
+        body_text=prerendered.text if prerendered else "",
+        body_html=prerendered.html if prerendered else "",
         attachments=attachments or [],
-        headers=headers,
         status=status,
         enqueued_at=timezone.now() if status == Status.QUEUED else None,
     )
@@ -148,8 +121,10 @@ def message_enqueue(
     to_email: str | None = None,
     person: User | None = None,
     exchange: ExchangePage | None = None,
+    exchange_id: int | None = None,
     context: dict[str, Any] | None = None,
     attachments: list[dict[str, str]] | None = None,
+    prerendered: RenderedMessage | None = None,
 ) -> OutboxMessage:
     """Put one email in the outbox, in the caller's transaction, and deliver it after commit.
 
@@ -172,9 +147,11 @@ def message_enqueue(
         to_email=to_email,
         person=person,
         exchange=exchange,
-        context=context or {},
+        exchange_id=exchange_id,
+        context=context,
         attachments=attachments,
         status=status,
+        prerendered=prerendered,
     )
     try:
         with transaction.atomic():  # a savepoint: a concurrent enqueue of the same key wins
@@ -215,9 +192,20 @@ def deliver_after_commit(message_ids: Iterable[int]) -> None:
         transaction.on_commit(partial(_dispatch, ids))
 
 
+# Without a broker (the demo, the tests) deliveries run in the web process after commit. One at
+# a time: a burst of registrations then sends one email after another over one connection,
+# instead of every request thread rendering and sending at once and starving the others.
+_EAGER_DELIVERY = threading.Lock()
+
+
 def _dispatch(ids: list[int]) -> None:
     from .tasks import deliver_message
 
+    if deliver_message.app.conf.task_always_eager:
+        with _EAGER_DELIVERY:
+            for message_id in ids:
+                deliver_message.delay(message_id)
+        return
     for position, message_id in enumerate(ids):
         try:
             deliver_message.delay(message_id)
@@ -321,6 +309,11 @@ def message_deliver(*, message_id: int) -> str:
     if message is None:
         return _Outcome.SKIPPED
     try:
+        _compose_into(message)
+    except Exception as error:  # noqa: BLE001 - a broken template or a vanished row
+        log.exception("Outbox message %s could not be composed", message.pk)
+        return _record_failure(message, error, permanent=True)
+    try:
         build_email(message).send()
     except Exception as error:  # noqa: BLE001 - every failure is recorded on the row
         return _record_failure(message, error)
@@ -332,8 +325,27 @@ def message_deliver(*, message_id: int) -> str:
     return _Outcome.SENT
 
 
-def _record_failure(message: OutboxMessage, error: Exception) -> str:
-    temporary = classify_error(error)
+def _compose_into(message: OutboxMessage) -> None:
+    """Compose the email and keep what was composed on the row (what editors see)."""
+    from .composing import compose
+
+    composed = compose(message)
+    message.subject = composed.rendered.subject
+    message.body_text = composed.rendered.text
+    message.body_html = composed.rendered.html
+    message.headers = composed.headers
+    # Attachments composed now (the .ics) are sent, not stored: they are made again on a retry.
+    message.attachments = composed.attachments
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        subject=message.subject,
+        body_text=message.body_text,
+        body_html=message.body_html,
+        headers=message.headers,
+    )
+
+
+def _record_failure(message: OutboxMessage, error: Exception, *, permanent: bool = False) -> str:
+    temporary = not permanent and classify_error(error)
     description = f"Attempt {message.attempts}: {type(error).__name__}: {error}"[:2000]
     now = timezone.now()
     rows = OutboxMessage.objects.filter(
