@@ -33,15 +33,20 @@ from .services import (
 )
 
 
-def _live_exchange(exchange_id: int) -> ExchangePage:
-    return get_object_or_404(ExchangePage.objects.live().public(), pk=exchange_id)
+def _live_exchange(request: HttpRequest, exchange_id: int) -> ExchangePage:
+    """A published Exchange this visitor may see (editors can make one members-only)."""
+    exchange = get_object_or_404(ExchangePage.objects.live(), pk=exchange_id)
+    for restriction in exchange.get_view_restrictions():
+        if not restriction.accept_request(request):
+            raise Http404("No such Exchange.")
+    return exchange
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest, exchange_id: int) -> HttpResponse:
     """The registration form; on the Exchange page too, and here again when it needs fixing."""
-    exchange = _live_exchange(exchange_id)
+    exchange = _live_exchange(request, exchange_id)
     panel = exchange_page_context(exchange=exchange, viewer=request.user)["panel"]
     form = RegistrationForm(
         request.POST or None,
@@ -121,7 +126,7 @@ def cancel(request: HttpRequest, registration_id: int) -> HttpResponse:
 @require_GET
 def exchange_calendar(request: HttpRequest, exchange_id: int) -> HttpResponse:
     """The .ics file; confirmed attendees' copy carries the online joining details."""
-    exchange = _live_exchange(exchange_id)
+    exchange = _live_exchange(request, exchange_id)
     confirmed = (
         request.user.is_authenticated
         and exchange.registrations.filter(

@@ -214,3 +214,18 @@ def test_my_exchanges_and_feed_need_a_login(client, member):
     assert response.status_code == 302
     body = client.get(reverse("events:mine")).content.decode()
     assert member.calendar_feed.token in body
+
+
+def test_members_only_exchange_hides_its_calendar_from_outsiders(client, online, member):
+    from django.contrib.auth.models import Group
+    from wagtail.models import PageViewRestriction
+
+    members = Group.objects.get_or_create(name="Members only test")[0]
+    member.groups.add(members)
+    restriction = PageViewRestriction.objects.create(
+        page=online, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.add(members)
+    url = reverse("events:exchange_ics", args=[online.pk])
+    assert _as(client, None).get(url).status_code == 404
+    assert _as(client, member).get(url).status_code == 200
