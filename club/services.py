@@ -35,7 +35,7 @@ from .signals import person_erasing
 # Editors at the improvement body work through Wagtail's Moderators group (it can publish pages)
 # plus the club's own models, which Wagtail's migrations know nothing about.
 EDITORS_GROUP = "Moderators"
-EDITOR_MODEL_APPS = ("club", "events", "casestudies")
+EDITOR_MODEL_APPS = ("club", "events", "casestudies", "messaging")
 # Approved members (and approved guests) are in this group; members-only pages are private to it.
 MEMBERS_GROUP = "Members"
 INVITATION_LIFETIME = timedelta(days=14)

@@ -175,7 +175,7 @@ def registration_create(
             seat = _has_seat(
                 exchange=locked, council_id=council_id, total=total, by_council=by_council
             ) and not _eligible_waiting_exists(exchange=locked, total=total, by_council=by_council)
-            return Registration.objects.create(
+            registration = Registration.objects.create(
                 exchange_id=locked.pk,
                 person=person,
                 council=council,
@@ -187,6 +187,9 @@ def registration_create(
                 question_answer=question_answer.strip(),
                 registered_by=registered_by,
             )
+            # The confirmation (or waiting-list) email, sent by the outbox once this commits.
+            outbox.registration_recorded(registration=registration)
+            return registration
     except IntegrityError as error:
         # The same person in two tabs: the constraint keeps one active registration.
         existing = _active(exchange_id=exchange.pk, person_id=person.pk)
