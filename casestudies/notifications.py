@@ -1,13 +1,14 @@
 """Emails to members about their submitted case studies.
 
-Sent with Django's mail once the transaction commits, so nothing goes out for a change that rolled
-back. (The messaging outbox can take this over later; the callers stay the same.)
+Written once the transaction commits, so nothing goes out for a change that rolled back, and
+delivered by the messaging outbox (once, with retries); the callers stay the same.
 """
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
+
+from messaging import notifications as outbox
 
 from .models import CaseStudyPage
 
@@ -24,11 +25,14 @@ def _send_after_commit(*, page_id: int, template: str, subject: str, comment: st
             "site_url": settings.SITE_BASE_URL,
             "page_url": page.full_url or "",
         }
-        send_mail(
+        # Through the messaging outbox: delivered once, with retries; one email per revision
+        # and outcome, however often this runs.
+        outbox.notice(
+            to_email=page.submitted_by.email,
+            person=page.submitted_by,
+            about=f"case-study:{page.pk}:{template.rsplit('/', 1)[-1]}:{page.latest_revision_id}",
             subject=subject,
-            message=render_to_string(template, context),
-            from_email=None,
-            recipient_list=[page.submitted_by.email],
+            text=render_to_string(template, context),
         )
 
     transaction.on_commit(send)
