@@ -62,7 +62,8 @@ class RegistrationForm(forms.Form):
             # Nobody else to choose: the place is for the one choice there is.
             self.fields["person"].widget = forms.HiddenInput()
         else:
-            self.fields["person"].widget = forms.RadioSelect()
+            # A new widget starts with no choices of its own: give it the list.
+            self.fields["person"].widget = forms.RadioSelect(choices=choices)
         if exchange.editor_question:
             self.fields["question_answer"].label = f"{exchange.editor_question} (optional)"
         else:
