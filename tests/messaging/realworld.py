@@ -161,6 +161,7 @@ class Worker:
             except subprocess.TimeoutExpired:
                 self.kill()
         self.process = None
+        self.log_path.unlink(missing_ok=True)
 
 
 def use_broker(url: str | None) -> None:
