@@ -56,7 +56,9 @@ test: install lint browser ## Install and run every check and the whole test sui
 	@ENV_FILE= SECRET_KEY=checks DATABASE_URL=$(SQLITE_TEST_URL) $(MANAGE) check --fail-level WARNING
 	@ENV_FILE= SECRET_KEY=checks DATABASE_URL=$(SQLITE_TEST_URL) $(MANAGE) makemigrations --check --dry-run
 	@echo "== Test suite on PostgreSQL =="
-	@DATABASE_URL=$(POSTGRES_TEST_URL) $(RUN) pytest -q $(PYTEST_ARGS)
+	@DATABASE_URL=$(POSTGRES_TEST_URL) $(RUN) pytest -q -m "not browser" $(PYTEST_ARGS)
+	@echo "== Browser tests on PostgreSQL (a fresh test database of their own) =="
+	@DATABASE_URL=$(POSTGRES_TEST_URL) $(RUN) pytest -q -m browser $(PYTEST_ARGS)
 	@echo "== Test suite on SQLite (the embedded default) =="
 	@DATABASE_URL=$(SQLITE_TEST_URL) $(RUN) pytest -q -m "not postgres_only and not browser" $(PYTEST_ARGS)
 

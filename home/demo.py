@@ -1,7 +1,10 @@
 """The site's page tree for the demo: the home page and the club's general pages."""
 
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from wagtail.models import Page, Site
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
 
 from .models import ContentPage, HomePage
 
@@ -26,10 +29,27 @@ def paragraphs(*texts: str) -> list[tuple[str, str]]:
     return [("paragraph", f"<p>{text}</p>") for text in texts]
 
 
+def page_tree_root() -> Page:
+    """Wagtail's root page, created if missing.
+
+    Migrations create it and the default locale, but a database that has been emptied since (a flushed test database,
+    a hand-restored dump) has none, and every page hangs from it.
+    """
+    Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(
+            title="Root", slug="root", content_type=ContentType.objects.get_for_model(Page)
+        )
+    return root
+
+
 @transaction.atomic
 def load_home() -> HomePage:
     """Make a HomePage the root of the default site, replacing Wagtail's welcome page."""
-    root = Page.get_first_root_node()
+    root = page_tree_root()
     # Wagtail's first migration leaves a "Welcome" page (and a site pointing at it) behind.
     Page.objects.child_of(root).filter(
         content_type__app_label="wagtailcore", content_type__model="page"

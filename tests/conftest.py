@@ -3,13 +3,14 @@ from wagtail.models import Page, Site
 
 from casestudies.factories import CaseStudyIndexPageFactory
 from events.factories import ExchangeIndexPageFactory
+from home.demo import page_tree_root
 from home.factories import HomePageFactory
 
 
 @pytest.fixture
 def home_page(db):
     """A HomePage at the root of the default site, as the demo loader leaves it."""
-    root = Page.get_first_root_node()
+    root = page_tree_root()
     Page.objects.child_of(root).delete()  # Wagtail's "Welcome" page, and the site with it
     home = HomePageFactory(parent=root)
     Site.objects.update_or_create(
