@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
@@ -14,6 +15,7 @@ from club.models import Role
 from home.blocks import BodyBlock
 
 from .blocks import AgendaBlock, OutputsBlock
+from .serializers import ThemeSerializer
 
 
 class ExchangeFormat(models.TextChoices):
@@ -196,6 +198,22 @@ class ExchangePage(Page):
         index.SearchField("outputs_summary"),
         index.FilterField("starts_at"),
         index.FilterField("format"),
+    ]
+    # Public facts only: joining details and registrations never leave through the API.
+    api_fields = [
+        APIField("strapline"),
+        APIField("summary"),
+        APIField("theme", serializer=ThemeSerializer()),
+        APIField("starts_at"),
+        APIField("ends_at"),
+        APIField("format"),
+        APIField("audience"),
+        APIField("venue_name"),
+        APIField("venue_address"),
+        APIField("capacity"),
+        APIField("is_cancelled"),
+        APIField("agenda"),
+        APIField("outputs_summary"),
     ]
 
     parent_page_types = ["events.ExchangeIndexPage"]

@@ -126,3 +126,18 @@ def test_the_api_lists_case_studies_and_exchanges_but_no_private_or_draft_page(c
 def test_the_api_is_read_only(client, published):
     response = client.post("/api/v2/pages/", {"title": "x"})
     assert response.status_code == 405
+
+
+@pytest.mark.django_db
+def test_the_api_gives_an_exchanges_structured_fields_but_not_its_joining_details(
+    client, published
+):
+    exchange = published["exchange"]
+    exchange.online_joining_details = "Meeting link for confirmed attendees only"
+    exchange.save()
+    data = client.get(f"/api/v2/pages/{exchange.pk}/").json()
+    assert data["summary"] == exchange.summary
+    assert data["format"] == exchange.format
+    assert data["capacity"] == exchange.capacity
+    assert data["starts_at"].startswith(str(exchange.starts_at.year))
+    assert "Meeting link" not in str(data)
