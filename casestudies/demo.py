@@ -282,13 +282,12 @@ def load_case_studies(
 def load_case_study_links() -> None:
     """Fill in the links that need people and Exchanges, which load after the case studies.
 
-    Clackmannanshire's club contact answers questions about its case study; it was shown at the
-    Exchange on leading the sustained council. Only a missing link is filled, so loading again
-    changes nothing.
+    Clackmannanshire's (fictional) club contact answers questions about its case study. No
+    Exchange is linked: the facts we hold do not say where it was presented. Only a missing link
+    is filled, so loading again changes nothing.
     """
     from club.demo import DEMO_COUNCIL_ADMIN
     from club.models import User
-    from events.models import ExchangePage
 
     page = CaseStudyPage.objects.filter(slug="clackmannanshire-be-the-future").first()
     if page is None:
@@ -301,9 +300,6 @@ def load_case_study_links() -> None:
         page.related_case_studies = list(
             CaseStudyPage.objects.filter(slug="sample-commissioning-adult-care")
         )
-        changed = True
-    if not page.exchanges.exists():
-        page.exchanges = list(ExchangePage.objects.filter(slug="leading-the-sustained-council"))
         changed = True
     if changed:
         page.save_revision().publish()
