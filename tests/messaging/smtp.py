@@ -27,6 +27,7 @@ class SteerableHandler:
         self.refuse_data_reply = "421 4.3.2 Too busy, try again later"
         self.hold_after: int | None = None  # after this many, keep every message waiting
         self.holding = 0
+        self.dropped = 0  # held messages whose client went away before the final reply
         self.release = threading.Event()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -49,8 +50,14 @@ class SteerableHandler:
         if hold:
             # If the client dies meanwhile, aiosmtpd cancels this coroutine: the message was
             # never accepted, as with a real server that never sent its final reply.
-            while not self.release.is_set():
-                await asyncio.sleep(0.02)
+            try:
+                while not self.release.is_set():
+                    await asyncio.sleep(0.02)
+            except asyncio.CancelledError:
+                with self.lock:
+                    self.holding -= 1
+                    self.dropped += 1
+                raise
             with self.lock:
                 self.holding -= 1
         with self.lock:

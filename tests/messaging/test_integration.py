@@ -162,6 +162,9 @@ def test_worker_killed_mid_fan_out_then_every_invitation_arrives_once(
     dispatch_invitations.delay()  # what beat does when the Exchange opens
     wait_for(lambda: handler.holding >= 1, 60, "the worker to be mid-send")
     first.kill()  # SIGKILL, worker and pool together
+    # Release only once the server has seen the connection drop; released earlier, it would
+    # accept the held message from a dead client and the test would count a false duplicate.
+    wait_for(lambda: handler.dropped >= 1, 20, "the server to see the worker's connection drop")
     handler.release.set()
     handler.hold_after = None
     assert len(handler.received) == 8
