@@ -1,8 +1,9 @@
 """The club's emails about accounts: one function per message, each taking a plain id.
 
-Services call these through ``transaction.on_commit``, so nothing is sent for a change that rolled
-back. Each fetches its rows again and puts its email in the messaging outbox, which delivers it
-once, with retries (messaging.notifications).
+Services call these inside their own transaction: each fetches its rows again and writes its
+email to the messaging outbox in that transaction, so a change that rolls back sends nothing and
+a crash just after commit loses nothing. The outbox delivers after commit, once, with retries
+(messaging.notifications).
 """
 
 from django.conf import settings

@@ -1,8 +1,9 @@
 """Writes about people, councils and memberships.
 
 Every function here is a transaction: it writes its rows, keeps the Members group in step, and
-schedules any email with ``transaction.on_commit`` so nothing is sent for a change that rolled
-back. Rules (who may decide what) are checked here as well as in the views.
+puts any email in the messaging outbox in the same transaction (sent after commit), so nothing is
+sent for a change that rolled back and nothing is lost if the process dies just after commit.
+Rules (who may decide what) are checked here as well as in the views.
 """
 
 import secrets
@@ -192,8 +193,7 @@ def membership_request(
     membership.decided_by = None
     membership.save()
     members_group_sync(person=person)
-    membership_id = membership.pk
-    transaction.on_commit(lambda: notifications.notify_membership_requested(membership_id))
+    notifications.notify_membership_requested(membership.pk)
     return membership
 
 
@@ -212,8 +212,7 @@ def _decide(*, membership: Membership, by: User, status: str) -> Membership:
     membership.decided_by = by
     membership.save(update_fields=["status", "decided_at", "decided_by"])
     members_group_sync(person=membership.person)
-    membership_id = membership.pk
-    transaction.on_commit(lambda: notifications.notify_membership_decided(membership_id))
+    notifications.notify_membership_decided(membership.pk)
     return membership
 
 
@@ -243,8 +242,7 @@ def guest_apply(*, person: User, organisation: str) -> GuestApplication:
         application.decided_at = None
         application.decided_by = None
         application.save()
-    application_id = application.pk
-    transaction.on_commit(lambda: notifications.notify_guest_requested(application_id))
+    notifications.notify_guest_requested(application.pk)
     return application
 
 
@@ -263,8 +261,7 @@ def guest_decide(*, application: GuestApplication, by: User, approve: bool) -> G
     application.decided_by = by
     application.save(update_fields=["status", "decided_at", "decided_by"])
     members_group_sync(person=application.person)
-    application_id = application.pk
-    transaction.on_commit(lambda: notifications.notify_guest_decided(application_id))
+    notifications.notify_guest_decided(application.pk)
     return application
 
 
@@ -291,8 +288,7 @@ def invitation_create(*, council: Council, email: str, role: str, by: User) -> I
         invited_by=by,
         expires_at=timezone.now() + INVITATION_LIFETIME,
     )
-    invitation_id = invitation.pk
-    transaction.on_commit(lambda: notifications.notify_invitation(invitation_id))
+    notifications.notify_invitation(invitation.pk)
     return invitation
 
 

@@ -7,6 +7,7 @@ the email itself is composed when it is sent (messaging.composing).
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -117,4 +118,29 @@ def notice(
         to_email=to_email,
         person=person,
         prerendered=RenderedMessage(subject=subject, text=text, html=""),
+    )
+
+
+def account_email(
+    *,
+    to_email: str,
+    purpose: str,
+    subject: str,
+    text: str,
+    html: str = "",
+    person: User | None = None,
+) -> OutboxMessage:
+    """One of allauth's emails (verification, sign-in code, password reset, account notices).
+
+    Each call is a new message: ``purpose`` (allauth's template name) plus a fresh id make the
+    key, so a second verification email to the same address (a resend, a new code) is its own
+    row and never mistaken for a duplicate. A redelivered or retried task still sends a row at
+    most once (the row lock in message_deliver). These cannot be switched off.
+    """
+    return message_enqueue(
+        kind=MessageKind.ACCOUNT,
+        about=f"{purpose}:{uuid.uuid4().hex}",
+        to_email=to_email,
+        person=person,
+        prerendered=RenderedMessage(subject=subject, text=text, html=html),
     )

@@ -7,6 +7,7 @@ from allauth.account.models import EmailAddress
 from django.urls import reverse
 
 from club.models import CommunicationPreferences, GuestApplication, Membership, Role, User
+from messaging.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +39,12 @@ def _stored():
     )
 
 
-def test_signup_then_verification_email_then_verified_login(client, council, mailoutbox):
-    response = _signup(client)
+def test_signup_then_verification_email_then_verified_login(
+    client, council, mailoutbox, django_capture_on_commit_callbacks
+):
+    # allauth's email is an outbox row, delivered once the sign-up's transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _signup(client)
     assert response.status_code == 302
     person = User.objects.get(email="isla.brown@clacks.gov.uk")
     assert (person.first_name, person.last_name, person.job_title) == (
@@ -49,9 +54,13 @@ def test_signup_then_verification_email_then_verified_login(client, council, mai
     )
     assert not EmailAddress.objects.get(user=person).verified
 
+    sent = OutboxMessage.objects.get(to_email=person.email)
+    assert (sent.kind, sent.person, sent.status) == ("account", person, "sent")
+
     # Not verified yet: signing in only sends the verification again.
     client.logout()
-    client.post(reverse("account_login"), {"login": person.email, "password": PASSWORD})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_login"), {"login": person.email, "password": PASSWORD})
     assert "_auth_user_id" not in client.session
 
     confirm = [m for m in mailoutbox if m.to == [person.email]][0]
@@ -138,11 +147,14 @@ def test_a_council_the_domain_does_not_belong_to_is_refused(client, council, oth
     assert _stored() == before
 
 
-def test_duplicate_email_creates_nothing_and_tells_the_owner_by_email(client, member, mailoutbox):
+def test_duplicate_email_creates_nothing_and_tells_the_owner_by_email(
+    client, member, mailoutbox, django_capture_on_commit_callbacks
+):
     """Enumeration prevention: the page looks like any sign-up; the owner is told by email."""
     before = _stored()
     original_name = member.first_name
-    response = _signup(client, email=member.email.upper(), first_name="Impostor")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _signup(client, email=member.email.upper(), first_name="Impostor")
     assert response.status_code == 302
     assert _stored() == before
     member.refresh_from_db()
