@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from itertools import batched
 
 from django.conf import settings
 from django.db import transaction
@@ -28,7 +29,7 @@ log = logging.getLogger(__name__)
 
 
 def _batch_size() -> int:
-    return int(getattr(settings, "MESSAGING_FAN_OUT_BATCH", 200))
+    return int(getattr(settings, "MESSAGING_FAN_OUT_BATCH", 500))
 
 
 def _fan_out(
@@ -41,17 +42,16 @@ def _fan_out(
 ) -> int:
     """Write one row per person, a batch per transaction, a fixed number of queries per batch.
 
-    Each batch commits on its own, so a worker killed half-way leaves the finished batches
-    queued and delivered, and running the fan-out again fills in the rest.
+    The recipients are read in one query (streamed); each batch is one multi-row INSERT that
+    skips keys already there (``ON CONFLICT DO NOTHING``) and one read of the ids, and its
+    delivery is handed over in batches after it commits. Each batch commits on its own, so a
+    worker killed half-way leaves the finished batches queued and delivered, and running the
+    fan-out again fills in the rest.
     """
     batch_size = _batch_size()
     queued = 0
-    last_pk = 0
-    people = people.order_by("pk").only("pk", "email")
-    while True:
-        batch = list(people.filter(pk__gt=last_pk)[:batch_size])
-        if not batch:
-            return queued
+    recipients = people.order_by("pk").only("pk", "email").iterator(chunk_size=batch_size)
+    for batch in batched(recipients, batch_size, strict=False):
         with transaction.atomic():
             rows = [
                 message_row(
@@ -65,7 +65,7 @@ def _fan_out(
                 for person in batch
             ]
             queued += len(messages_enqueue_bulk(rows))
-        last_pk = batch[-1].pk
+    return queued
 
 
 # --- Invitations when an Exchange opens --------------------------------------------------------

@@ -113,8 +113,10 @@ def _exchange_parts(message: OutboxMessage, context: dict, attachments: list) ->
         attachments.append(ics_attachment(exchange=exchange))
 
 
-def compose(message: OutboxMessage) -> Composed:
-    """Write the email for one row: subject, text, HTML, attachments, extra headers."""
+def compose(message: OutboxMessage, *, wording: tuple[str, str] | None = None) -> Composed:
+    """Write the email for one row: subject, text, HTML, attachments, extra headers.
+
+    A batch passes the ``wording`` of its kind, read once, instead of a query per email."""
     rules = rules_for(message.kind)
     attachments = list(message.attachments)
     headers: dict[str, str] = {}
@@ -140,4 +142,5 @@ def compose(message: OutboxMessage) -> Composed:
         context["preference_label"] = PREFERENCE_LABELS[rules.preference]
     if message.kind in EXCHANGE_KINDS:
         _exchange_parts(message, context, attachments)
-    return Composed(render_message(kind=message.kind, context=context), attachments, headers)
+    rendered = render_message(kind=message.kind, context=context, wording=wording)
+    return Composed(rendered, attachments, headers)

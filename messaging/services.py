@@ -5,9 +5,10 @@ Delivery guarantees, step by step:
 * ``message_enqueue`` writes the row inside the caller's transaction and hands the id to the
   broker only after commit, so a rolled-back change sends nothing. The unique ``key`` makes a
   second enqueue of the same message return the first row.
-* ``message_deliver`` claims the row under a row lock (queued and due -> sending), sends outside
-  any transaction, then records the outcome. A second task for the same row (the sweep, a broker
-  redelivery) finds it no longer queued and does nothing.
+* ``messages_deliver`` claims a batch of rows under row locks (queued and due -> sending),
+  sends them outside any transaction over one connection, and records each outcome as soon as
+  the server answers. A second task for the same row (the sweep, a broker redelivery) finds it
+  no longer queued and does nothing.
 * If the broker is down at commit the row stays queued; ``outbox_sweep`` (beat, every minute)
   hands it to the broker again once the broker is back.
 * A row left in *sending* by a worker that died is the one place we must choose. The SMTP server
@@ -25,6 +26,7 @@ import logging
 import random
 import smtplib
 import threading
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from email.utils import parseaddr
@@ -33,14 +35,15 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from .kinds import rules_for
 from .models import OutboxMessage
 from .rendering import RenderedMessage
+from .selectors import RECHECKED_KINDS, messages_no_longer_wanted
 
 if TYPE_CHECKING:
     from club.models import User
@@ -198,23 +201,31 @@ def deliver_after_commit(message_ids: Iterable[int]) -> None:
 _EAGER_DELIVERY = threading.Lock()
 
 
-def _dispatch(ids: list[int]) -> None:
-    from .tasks import deliver_message
+def _delivery_batch() -> int:
+    return max(1, _setting("MESSAGING_DELIVERY_BATCH", 100))
 
-    if deliver_message.app.conf.task_always_eager:
+
+def _dispatch(ids: list[int]) -> None:
+    """One delivery task per batch of ids: the task claims them and sends over one connection."""
+    from .tasks import deliver_messages
+
+    size = _delivery_batch()
+    batches = [ids[start : start + size] for start in range(0, len(ids), size)]
+    if deliver_messages.app.conf.task_always_eager:
         with _EAGER_DELIVERY:
-            for message_id in ids:
-                deliver_message.delay(message_id)
+            for batch in batches:
+                deliver_messages.delay(batch)
         return
-    for position, message_id in enumerate(ids):
+    for position, batch in enumerate(batches):
         try:
-            deliver_message.delay(message_id)
+            deliver_messages.delay(batch)
         except BrokerError as error:
-            log.warning("Broker unavailable; %d message(s) left for the sweep: %s", len(ids), error)
-            # Clear the mark so the next sweep dispatches these at once.
-            OutboxMessage.objects.filter(pk__in=ids[position:], status=Status.QUEUED).update(
-                enqueued_at=None
+            left = [message_id for rest in batches[position:] for message_id in rest]
+            log.warning(
+                "Broker unavailable; %d message(s) left for the sweep: %s", len(left), error
             )
+            # Clear the mark so the next sweep dispatches these at once.
+            OutboxMessage.objects.filter(pk__in=left, status=Status.QUEUED).update(enqueued_at=None)
             return
 
 
@@ -229,21 +240,95 @@ class _Outcome:
     SUPPRESSED = "suppressed"
 
 
-def _claim(message_id: int, now: datetime) -> OutboxMessage | None:
-    """Lock the row and move it from queued to sending; None when there is nothing to do."""
-    with transaction.atomic():
-        message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
-        if message is None or message.status != Status.QUEUED or message.next_attempt_at > now:
-            return None
-        if message.is_bulk and not person_wants(person=message.person, kind=message.kind):
-            message.status = Status.SUPPRESSED
-            message.save(update_fields=["status", "updated_at"])
-            return None
-        message.status = Status.SENDING
-        message.attempts += 1
-        message.sending_started_at = now
-        message.save(update_fields=["status", "attempts", "sending_started_at", "updated_at"])
-        return message
+def _opted_out(candidates: list[tuple[int, str, int | None]]) -> set[int]:
+    """The ids among (id, kind, person id) whose person has switched that bulk kind off.
+
+    One query per preference in the batch (an invitation batch has one), not one per row.
+    """
+    from club.models import CommunicationPreferences
+
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for _, kind, person_id in candidates:
+        preference = rules_for(kind).preference
+        if preference is not None and person_id is not None:
+            wanted[preference].add(person_id)
+    off = {
+        preference: set(
+            CommunicationPreferences.objects.filter(
+                person_id__in=people, **{preference: False}
+            ).values_list("person_id", flat=True)
+        )
+        for preference, people in wanted.items()
+    }
+    return {
+        pk
+        for pk, kind, person_id in candidates
+        if person_id in off.get(rules_for(kind).preference or "", ())
+    }
+
+
+def _not_wanted(candidates: list[tuple[int, str, int | None]]) -> set[int]:
+    """Opted out, or no longer relevant: a place cancelled or an Exchange called off since the
+    row was queued (messaging.selectors.messages_no_longer_wanted). Suppressed, not sent."""
+    rechecked = [pk for pk, kind, _ in candidates if kind in RECHECKED_KINDS]
+    return _opted_out(candidates) | messages_no_longer_wanted(message_ids=rechecked)
+
+
+def _claim(message_ids: list[int], now: datetime) -> tuple[list[OutboxMessage], set[int]]:
+    """Move the due, queued rows among these ids to sending; each row is claimed exactly once.
+
+    Returns the claimed rows (their person and Exchange loaded for composing) and the ids
+    suppressed because the person opted out since the row was written.
+
+    PostgreSQL: ``SELECT ... FOR UPDATE SKIP LOCKED`` then one UPDATE in the same transaction, so
+    two workers given overlapping ids each take a disjoint share without waiting. SQLite has no
+    row locks; there each row moves with its own conditional UPDATE (queued -> sending), which
+    only one writer can win.
+    """
+    due = Q(status=Status.QUEUED, next_attempt_at__lte=now)
+    claim = {
+        "status": Status.SENDING,
+        "attempts": F("attempts") + 1,
+        "sending_started_at": now,
+        "updated_at": now,
+    }
+    suppress = {"status": Status.SUPPRESSED, "updated_at": now}
+    rows = OutboxMessage.objects.filter(due, pk__in=message_ids)
+    if connection.features.has_select_for_update_skip_locked:
+        with transaction.atomic():
+            candidates = list(
+                rows.select_for_update(skip_locked=True).values_list("pk", "kind", "person_id")
+            )
+            opted_out = _not_wanted(candidates)
+            if opted_out:
+                OutboxMessage.objects.filter(pk__in=opted_out).update(**suppress)
+            claimed = [pk for pk, _, _ in candidates if pk not in opted_out]
+            OutboxMessage.objects.filter(pk__in=claimed).update(**claim)
+    else:
+        candidates = list(rows.values_list("pk", "kind", "person_id"))
+        opted_out = _not_wanted(candidates)
+        won = OutboxMessage.objects.filter(due)
+        opted_out = {pk for pk in opted_out if won.filter(pk=pk).update(**suppress)}
+        claimed = [
+            pk
+            for pk, _, _ in candidates
+            if pk not in opted_out and won.filter(pk=pk).update(**claim)
+        ]
+    if not claimed:
+        return [], opted_out
+    messages = list(
+        OutboxMessage.objects.filter(pk__in=claimed, sending_started_at=now)
+        .select_related("person")
+        .order_by("pk")
+    )
+    # A fan-out batch is about one Exchange: read it once, not once per message.
+    from events.models import ExchangePage
+
+    exchanges = ExchangePage.objects.in_bulk({m.exchange_id for m in messages if m.exchange_id})
+    for message in messages:
+        if message.exchange_id is not None:
+            message.exchange = exchanges.get(message.exchange_id)
+    return messages, opted_out
 
 
 def _from_domain() -> str:
@@ -304,44 +389,111 @@ def retry_delay(attempt: int) -> timedelta:
 
 def message_deliver(*, message_id: int) -> str:
     """Send one outbox message if it is queued and due. Safe to call any number of times."""
+    return messages_deliver(message_ids=[message_id])[message_id]
+
+
+def messages_deliver(*, message_ids: list[int]) -> dict[int, str]:
+    """Send the queued, due messages among these ids over one connection; the outcome of each.
+
+    Each message is recorded as soon as the server has answered for it, so a worker lost
+    half-way through a batch re-sends (after the sweep's timeout) only the one in flight. A
+    refusal fails or retries that message alone; the rest of the batch goes on.
+    """
     now = timezone.now()
-    message = _claim(message_id, now)
-    if message is None:
-        return _Outcome.SKIPPED
+    messages, _suppressed = _claim(list(message_ids), now)  # both reported as skipped
+    outcomes = dict.fromkeys(message_ids, _Outcome.SKIPPED)
+    if not messages:
+        return outcomes
+    from django.core.mail import mailers
+
+    from .rendering import wording_for
+
+    wordings = {kind: wording_for(kind) for kind in {m.kind for m in messages}}
+    mailer = mailers.default  # a fresh backend instance: one SMTP connection for the batch
+    pending = list(messages)
     try:
-        _compose_into(message)
-    except Exception as error:  # noqa: BLE001 - a broken template or a vanished row
-        log.exception("Outbox message %s could not be composed", message.pk)
-        return _record_failure(message, error, permanent=True)
+        while pending:
+            message = pending.pop(0)
+            try:
+                _compose_into(message, wording=wordings[message.kind])
+            except Exception as error:  # noqa: BLE001 - a broken template or a vanished row
+                log.exception("Outbox message %s could not be composed", message.pk)
+                outcomes[message.pk] = _record_failure(message, error, permanent=True)
+                continue
+            try:
+                mailer.open()  # once; again only after an error closed it
+            except Exception as error:  # noqa: BLE001 - cannot connect: this batch waits
+                for unsent in (message, *pending):
+                    outcomes[unsent.pk] = _record_failure(unsent, error)
+                pending = []
+                break
+            try:
+                mailer.send_messages([build_email(message)])
+            except Exception as error:  # noqa: BLE001 - every failure is recorded on the row
+                outcomes[message.pk] = _record_failure(message, error)
+                _close_quietly(mailer)  # after a refusal the session may be unusable
+                continue
+            outcomes[message.pk] = _record_sent(message)
+    finally:
+        _close_quietly(mailer)
+        if pending:  # stopped early (a time limit): hand the untried rows back at once
+            _release(pending)
+    return outcomes
+
+
+def _close_quietly(mailer: Any) -> None:
     try:
-        build_email(message).send()
-    except Exception as error:  # noqa: BLE001 - every failure is recorded on the row
-        return _record_failure(message, error)
+        mailer.close()
+    except Exception:  # noqa: BLE001 - the server hung up already; nothing to tidy
+        log.debug("Closing the mail connection failed", exc_info=True)
+
+
+def _composed_fields(message: OutboxMessage) -> dict[str, Any]:
+    """What was composed, kept on the row so editors see what went out."""
+    return {
+        "subject": message.subject,
+        "body_text": message.body_text,
+        "body_html": message.body_html,
+        "headers": message.headers,
+    }
+
+
+def _record_sent(message: OutboxMessage) -> str:
+    now = timezone.now()
     updated = OutboxMessage.objects.filter(
         pk=message.pk, status=Status.SENDING, attempts=message.attempts
-    ).update(status=Status.SENT, sent_at=timezone.now(), last_error="", updated_at=timezone.now())
+    ).update(
+        status=Status.SENT, sent_at=now, last_error="", updated_at=now, **_composed_fields(message)
+    )
     if not updated:
         log.warning("Outbox message %s changed while it was being sent", message.pk)
     return _Outcome.SENT
 
 
-def _compose_into(message: OutboxMessage) -> None:
-    """Compose the email and keep what was composed on the row (what editors see)."""
+def _release(messages: list[OutboxMessage]) -> None:
+    """Put claimed rows that were never tried back in the queue, for the sweep to hand over."""
+    for message in messages:
+        OutboxMessage.objects.filter(
+            pk=message.pk, status=Status.SENDING, attempts=message.attempts
+        ).update(
+            status=Status.QUEUED,
+            attempts=F("attempts") - 1,
+            enqueued_at=None,
+            updated_at=timezone.now(),
+        )
+
+
+def _compose_into(message: OutboxMessage, *, wording: tuple[str, str] | None = None) -> None:
+    """Compose the email onto the row object; it is saved with the outcome of sending it."""
     from .composing import compose
 
-    composed = compose(message)
+    composed = compose(message, wording=wording)
     message.subject = composed.rendered.subject
     message.body_text = composed.rendered.text
     message.body_html = composed.rendered.html
     message.headers = composed.headers
     # Attachments composed now (the .ics) are sent, not stored: they are made again on a retry.
     message.attachments = composed.attachments
-    OutboxMessage.objects.filter(pk=message.pk).update(
-        subject=message.subject,
-        body_text=message.body_text,
-        body_html=message.body_html,
-        headers=message.headers,
-    )
 
 
 def _record_failure(message: OutboxMessage, error: Exception, *, permanent: bool = False) -> str:
@@ -351,9 +503,10 @@ def _record_failure(message: OutboxMessage, error: Exception, *, permanent: bool
     rows = OutboxMessage.objects.filter(
         pk=message.pk, status=Status.SENDING, attempts=message.attempts
     )
+    composed = _composed_fields(message) if message.body_text or message.body_html else {}
     if not temporary or message.attempts >= max_attempts():
         log.warning("Outbox message %s failed for good: %s", message.pk, description)
-        rows.update(status=Status.FAILED, last_error=description, updated_at=now)
+        rows.update(status=Status.FAILED, last_error=description, updated_at=now, **composed)
         return _Outcome.FAILED
     delay = retry_delay(message.attempts)
     due = now + delay
@@ -368,6 +521,7 @@ def _record_failure(message: OutboxMessage, error: Exception, *, permanent: bool
             last_error=description,
             enqueued_at=due if use_countdown else None,
             updated_at=now,
+            **composed,
         )
         if use_countdown:
             transaction.on_commit(partial(_dispatch_later, message.pk, countdown))

@@ -1,12 +1,22 @@
 """Thin Celery tasks: each takes plain ids and calls one service. All are safe to run twice."""
 
+from collections import Counter
+
 from celery import shared_task
 
 from . import bulk, services
 
 
+@shared_task(name="messaging.tasks.deliver_messages")
+def deliver_messages(message_ids: list[int]) -> dict[str, int]:
+    """A batch of outbox rows over one connection; returns how many ended each way."""
+    outcomes = services.messages_deliver(message_ids=message_ids)
+    return dict(Counter(outcomes.values()))
+
+
 @shared_task(name="messaging.tasks.deliver_message")
 def deliver_message(message_id: int) -> str:
+    """One row: a retry's countdown, and tasks queued before batches existed."""
     return services.message_deliver(message_id=message_id)
 
 
