@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.apps import apps
-from django.db.models import Avg, Count, QuerySet
+from django.db.models import Avg, Count, Exists, OuterRef, QuerySet
 
 from club.models import Membership, MembershipStatus, Role, User
 
@@ -56,6 +56,45 @@ def digest_recipients() -> QuerySet[User]:
         .exclude(communication_preferences__receive_case_study_digest=False)
         .distinct()
     )
+
+
+# Kinds that only make sense while the person still holds a confirmed place at the Exchange.
+_FOR_CONFIRMED_PLACES = ("reminder-week", "reminder-day", "thank-you", "missed-you")
+_INVITATION = "exchange-invitation"
+# The kinds messages_no_longer_wanted looks at; other rows never need its query.
+RECHECKED_KINDS = frozenset((*_FOR_CONFIRMED_PLACES, _INVITATION))
+
+
+def messages_no_longer_wanted(*, message_ids: list[int]) -> set[int]:
+    """The ids among these that no longer apply, checked again when a worker claims them.
+
+    Reminders, follow-ups and invitations are queued ahead of their turn; by the time one is
+    sent, the person may have cancelled their place, a no-show may have been checked in after
+    all, or the Exchange may be called off. One query for a whole batch, not one per message.
+    """
+    from .models import OutboxMessage
+
+    if not message_ids:
+        return set()
+    Registration = apps.get_model("events", "Registration")  # noqa: N806
+    places = Registration.objects.filter(
+        exchange_id=OuterRef("exchange_id"), person_id=OuterRef("person_id"), status="confirmed"
+    )
+    rows = (
+        OutboxMessage.objects.filter(pk__in=message_ids, kind__in=RECHECKED_KINDS)
+        .annotate(
+            has_place=Exists(places),
+            missed=Exists(places.filter(attended_at__isnull=True)),
+        )
+        .values_list("pk", "kind", "exchange__is_cancelled", "has_place", "missed")
+    )
+    gone = set()
+    for pk, kind, cancelled, has_place, missed in rows:
+        called_off = cancelled is not False  # True, or None: the Exchange was deleted
+        place_gone = kind != _INVITATION and not (missed if kind == "missed-you" else has_place)
+        if called_off or place_gone:
+            gone.add(pk)
+    return gone
 
 
 def feedback_summary(*, exchange: ExchangePage) -> dict:

@@ -14,7 +14,8 @@ from club.factories import CouncilFactory, MembershipFactory, UserFactory
 from club.models import Membership, MembershipStatus, Role
 from club.services import preferences_update
 from events.factories import ExchangePageFactory
-from events.models import RegistrationStatus
+from events.models import Registration, RegistrationStatus
+from events.services import registration_cancel
 from messaging.bulk import (
     case_study_digest_dispatch,
     exchange_invitations_fan_out,
@@ -24,6 +25,7 @@ from messaging.bulk import (
 )
 from messaging.kinds import MessageKind
 from messaging.models import OutboxMessage
+from messaging.services import outbox_sweep
 
 from .helpers import register
 
@@ -205,6 +207,56 @@ def test_no_reminders_for_a_cancelled_exchange(booked, django_capture_on_commit_
     assert OutboxMessage.objects.count() == 0
 
 
+def test_place_cancelled_after_its_reminder_was_queued_gets_no_reminder(
+    booked, django_capture_on_commit_callbacks
+):
+    """The reminder rows are written, then the worker is slow; a cancellation meanwhile wins."""
+    exchange, drops_out = booked
+    week_before = exchange.starts_at - timedelta(days=7) + timedelta(minutes=5)
+    with time_machine.travel(week_before):
+        with django_capture_on_commit_callbacks(execute=False) as handed_over:
+            assert reminders_dispatch() == 2  # keen and drops_out; not yet delivered
+        with django_capture_on_commit_callbacks(execute=True):
+            registration_cancel(registration=drops_out, by=drops_out.person)
+        with django_capture_on_commit_callbacks(execute=True):
+            for deliver in handed_over:  # the worker gets to the reminders now
+                deliver()
+    reminders = OutboxMessage.objects.filter(kind=MessageKind.REMINDER_WEEK)
+    assert dict(reminders.values_list("to_email", "status")) == {
+        "keen@council.gov.uk": Status.SENT,
+        "drops_out@council.gov.uk": Status.SUPPRESSED,
+    }
+    sent_to = {(m.to[0], m.subject) for m in mail.outbox}
+    assert ("keen@council.gov.uk", f"One week to go: {exchange.title}") in sent_to
+    assert ("drops_out@council.gov.uk", f"Your place on {exchange.title} is cancelled") in sent_to
+    assert [m.to for m in mail.outbox if m.subject.startswith("One week")] == [
+        ["keen@council.gov.uk"]
+    ]
+    # The sweep later on leaves the suppressed reminder alone.
+    sent = len(mail.outbox)
+    with (
+        time_machine.travel(week_before + timedelta(hours=2)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        outbox_sweep()
+    assert len(mail.outbox) == sent
+
+
+def test_exchange_called_off_after_reminders_were_queued_sends_none(
+    booked, django_capture_on_commit_callbacks
+):
+    exchange, _ = booked
+    with time_machine.travel(exchange.starts_at - timedelta(hours=20)):
+        with django_capture_on_commit_callbacks(execute=False) as handed_over:
+            assert reminders_dispatch() == 2
+        type(exchange).objects.filter(pk=exchange.pk).update(is_cancelled=True)
+        with django_capture_on_commit_callbacks(execute=True):
+            for deliver in handed_over:
+                deliver()
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {Status.SUPPRESSED}
+    assert mail.outbox == []
+
+
 # --- Follow-ups ------------------------------------------------------------------------------
 
 
@@ -244,6 +296,23 @@ def test_follow_ups_thank_attendees_and_send_outputs_to_no_shows_once(
     missed = next(m for m in mail.outbox if m.to == ["missed@council.gov.uk"])
     assert "feedback" not in missed.body.lower()
     assert "pool their data teams" in missed.body
+
+
+def test_no_show_checked_in_late_gets_thanks_not_sorry_we_missed_you(
+    held, django_capture_on_commit_callbacks
+):
+    """Attendance corrected after the follow-ups were queued: the queued "missed you" is held."""
+    missed = Registration.objects.get(exchange=held, person__email="missed@council.gov.uk")
+    with time_machine.travel(held.ends_at + timedelta(days=1, hours=1)):
+        with django_capture_on_commit_callbacks(execute=False) as handed_over:
+            assert follow_ups_dispatch() == 2
+        Registration.objects.filter(pk=missed.pk).update(attended_at=held.starts_at)
+        with django_capture_on_commit_callbacks(execute=True):
+            for deliver in handed_over:
+                deliver()
+    assert recipients(MessageKind.MISSED_YOU) == set()
+    assert OutboxMessage.objects.get(kind=MessageKind.MISSED_YOU).status == Status.SUPPRESSED
+    assert [m.to for m in mail.outbox] == [["came@council.gov.uk"]]
 
 
 def test_without_attendance_taken_everyone_confirmed_is_thanked(
