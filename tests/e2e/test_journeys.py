@@ -3,6 +3,7 @@
 1. A newcomer signs up with a council email, verifies it from the email, is approved by the
    council admin, registers for the coming Exchange, sees it in their account and downloads the
    `.ics`.
+(Journey 2, an editor publishing a case study, is in test_editor_journey.py.)
 3. A visitor narrows the case studies with two facets and a search term and opens one.
 4. A member cancels and the first person on the waiting list is promoted and sees it.
 (Journey 5, keyboard only, is in test_keyboard.py.)
