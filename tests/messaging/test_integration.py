@@ -9,10 +9,13 @@ from collections import Counter
 
 import pytest
 from django.db import transaction
+from icalendar import Calendar
 
 from club.factories import CouncilFactory, MembershipFactory, UserFactory
 from club.models import Role
 from events.factories import ExchangePageFactory
+from events.models import Registration, RegistrationStatus
+from events.services import registration_create
 from messaging.kinds import MessageKind
 from messaging.models import OutboxMessage
 from messaging.services import message_enqueue
@@ -107,6 +110,48 @@ def test_rolled_back_change_delivers_nothing(worker, smtp_server):
     assert OutboxMessage.objects.count() == 1
 
 
+def test_a_registration_delivers_one_confirmation_with_a_valid_ics(
+    worker, smtp_server, exchange_index
+):
+    exchange = ExchangePageFactory(parent=exchange_index, venue_name="Kilncraigs, Alloa")
+    person = MembershipFactory(role=Role.DIRECTOR).person
+    registration_create(exchange=exchange, person=person)
+    message = OutboxMessage.objects.get()
+    assert message.kind == MessageKind.REGISTRATION_CONFIRMED
+    wait_for(lambda: status_of(message) == Status.SENT, 30, "the confirmation to be sent")
+    [received] = smtp_server.handler.received
+    assert received["To"] == person.email
+    assert received["Subject"] == f"You are booked on {exchange.title}"
+    [ics] = [
+        part for part in received.iter_attachments() if part.get_content_type() == "text/calendar"
+    ]
+    assert ics.get_filename() == "exchange.ics"
+    event = next(iter(Calendar.from_ical(ics.get_content()).walk("VEVENT")))
+    assert exchange.title in str(event["SUMMARY"])
+    assert event.decoded("DTSTART") == exchange.starts_at.replace(microsecond=0)
+    assert event.decoded("DTEND") == exchange.ends_at.replace(microsecond=0)
+    assert "Kilncraigs, Alloa" in str(event["LOCATION"])
+    # Beat's sweep coming round again sends nothing more.
+    sweep_outbox.delay()
+    wait_for(lambda: b"sweep_outbox" in worker.output(), 20, "the sweep to run")
+    assert len(smtp_server.handler.received) == 1
+
+
+def test_rolled_back_registration_delivers_nothing(worker, smtp_server, exchange_index):
+    exchange = ExchangePageFactory(parent=exchange_index)
+    person = MembershipFactory(role=Role.DIRECTOR).person
+    with pytest.raises(RuntimeError), transaction.atomic():
+        registration_create(exchange=exchange, person=person)
+        raise RuntimeError("the request failed after the registration was written")
+    assert not Registration.objects.exists()
+    assert not OutboxMessage.objects.exists()
+    # A later, committed registration arrives, so the worker was there all along.
+    registration_create(exchange=exchange, person=person)
+    later = OutboxMessage.objects.get()
+    wait_for(lambda: status_of(later) == Status.SENT, 30, "the committed confirmation")
+    assert smtp_server.handler.correlation_ids() == [str(later.correlation_id)]
+
+
 def test_temporary_refusals_are_retried_then_delivered(worker, smtp_server):
     smtp_server.handler.refuse_data_left = 3  # "421 try again later", three times
     message = welcome(UserFactory())
@@ -132,12 +177,16 @@ def test_permanent_refusal_is_not_retried_and_shows_as_failed(worker, smtp_serve
     assert smtp_server.handler.received == []
 
 
-def test_redis_down_during_the_change_delivers_after_the_sweep(worker, broker, smtp_server):
+def test_redis_down_during_a_registration_delivers_after_the_sweep(
+    worker, broker, smtp_server, exchange_index
+):
+    exchange = ExchangePageFactory(parent=exchange_index)
+    person = MembershipFactory(role=Role.DIRECTOR).person
     broker.stop()
-    person = UserFactory()
-    with transaction.atomic():
-        message = welcome(person)  # commits; handing it to the broker fails, quietly
-    message.refresh_from_db()
+    # Commits; handing the confirmation to the broker fails, quietly: the page still works.
+    registration = registration_create(exchange=exchange, person=person)
+    assert registration.status == RegistrationStatus.CONFIRMED
+    message = OutboxMessage.objects.get(kind=MessageKind.REGISTRATION_CONFIRMED)
     assert message.status == Status.QUEUED
     assert message.enqueued_at is None  # left for the sweep
     broker.start()  # the same port, empty: whatever was in Redis is gone
