@@ -7,7 +7,9 @@ With SCREENSHOTS_DIR set (`make screenshots`), each page is also saved at 390 px
 import os
 from pathlib import Path
 
-from .helpers import login
+from playwright.sync_api import expect
+
+from .helpers import MEMBER, login
 from .pages import PUBLIC_PAGES
 
 WIDTHS = (320, 390, 1280)
@@ -45,7 +47,10 @@ def test_pages_reflow_at_every_width(context, demo_site):
             if folder and width in SCREENSHOT_WIDTHS:
                 page.screenshot(path=f"{folder}/{name}-{width}.png", full_page=True)
     # Signed in as a member: the header changes, and member-only pages join the tour.
-    login(page, "member@clacks.example")
+    login(page, MEMBER)
+    header = page.locator(".site-header")
+    expect(header).to_contain_text("Signed in as")
+    expect(header.get_by_role("link", name="My account")).to_have_count(1)
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
         for name, path in {"home-signed-in": "/", **MEMBER_PAGES}.items():
@@ -57,5 +62,10 @@ def test_pages_reflow_at_every_width(context, demo_site):
     assert not problems, "\n".join(problems)
 
 
-# Pages only a signed-in member sees; they join as the accounts and registration work lands.
-MEMBER_PAGES: dict[str, str] = {}
+# Pages a signed-in member sees (their forms' states are checked in test_forms.py).
+MEMBER_PAGES: dict[str, str] = {
+    "exchange-page-signed-in": "/exchanges/driving-accelerated-transformation/",
+    "my-exchanges": "/events/mine/",
+    "my-account": "/club/account/",
+    "mandate-index": "/mandate/",
+}
