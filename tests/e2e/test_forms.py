@@ -5,9 +5,25 @@ browser; the page that comes back is checked with axe-core and, in one run at th
 Nu HTML Checker. Error states must also show the error summary, with a link to each field.
 """
 
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    generate_totp_secret,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from playwright.sync_api import Page, Response
 
-from .helpers import COUNCIL_ADMIN, MEMBER, axe_violations, login, vnu_errors
+from club.models import User
+
+from .helpers import (
+    COUNCIL_ADMIN,
+    DEMO_PASSWORD,
+    EDITOR,
+    MEMBER,
+    axe_violations,
+    login,
+    vnu_errors,
+)
 
 EXCHANGE = "/exchanges/driving-accelerated-transformation/"
 
@@ -70,6 +86,23 @@ def test_account_forms_in_every_state(page, demo_site):
     checker.check("sign-up: bad email", _submit(page, "Create"), errors_expected=True)
     assert page.locator("input[type=email]").first.input_value() == "not-an-address"
 
+    checker.get("sign-in code", "/accounts/login/code/")
+    checker.check("sign-in code: nothing entered", _submit(page, "Request"), errors_expected=True)
+
+    # An editor with an authenticator app is asked for its code after the password.
+    secret = generate_totp_secret()
+    TOTP.activate(User.objects.get(email=EDITOR), secret)
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(EDITOR)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    checker.check("second factor", _submit(page, "Sign in"))
+    assert "/2fa/authenticate/" in page.url
+    counter = next(iter(yield_hotp_counters_from_time()))
+    wrong = f"{(hotp_value(secret, counter) + 1) % 1_000_000:06d}"
+    page.get_by_label("Code").fill(wrong)
+    checker.check("second factor: wrong code", _submit(page, "Sign in"), errors_expected=True)
+    page.context.clear_cookies()
+
     checker.get("password reset", "/accounts/password/reset/")
     checker.check("password reset: nothing entered", _submit(page, "Reset"), errors_expected=True)
     page.get_by_label("Email").fill("someone@fife.gov.uk")
@@ -98,6 +131,12 @@ def test_member_forms_and_pages_in_every_state(page, context, demo_site):
     cancel_url = page.locator("main table a", has_text="Cancel").first.get_attribute("href")
     checker.get("cancel a place", cancel_url)
     checker.get("my account", "/club/account/")
+    checker.get("case-study submission", "/submissions/new/")
+    checker.check(
+        "case-study submission: nothing entered",
+        _submit(page, "Send to the editors"),
+        errors_expected=True,
+    )
 
     # The council admin's views of their council.
     context.clear_cookies()

@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 from club.models import Membership, Role, User
 from events.models import ExchangePage, RegistrationStatus
 
-from .helpers import COUNCIL_ADMIN, DEMO_PASSWORD, MEMBER, login
+from .helpers import COUNCIL_ADMIN, DEMO_PASSWORD, MEMBER, assert_no_axe_violations, login
 
 EXCHANGE_SLUG = "driving-accelerated-transformation"
 EXCHANGE = f"/exchanges/{EXCHANGE_SLUG}/"
@@ -50,6 +50,7 @@ def test_journey_newcomer_joins_is_approved_registers_and_gets_the_calendar(
     message = next(m for m in mailoutbox if m.to == [NEWCOMER])
     path = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+/)", message.body).group(1)
     page.goto(path)
+    assert_no_axe_violations(page, "confirm email address")
     page.locator("main").get_by_role("button", name="Confirm").click()
     page.wait_for_load_state()
 
