@@ -9,6 +9,7 @@ a crash just after commit loses nothing. The outbox delivers after commit, once,
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from messaging import notifications as outbox
 
@@ -27,6 +28,12 @@ def _send(*, template: str, subject: str, to: list[str], context: dict, about: s
     body = render_to_string(f"club/email/{template}.txt", context)
     for address in recipients:
         outbox.notice(to_email=address, about=about, subject=subject, text=body)
+
+
+def _this_request() -> str:
+    """Names one request among several for the same row: asking again after a decline is a new
+    email, not a duplicate of the first. Services call once per request, inside it."""
+    return f"{timezone.now():%Y%m%dT%H%M%S.%f}"
 
 
 def _editor_addresses() -> list[str]:
@@ -52,7 +59,7 @@ def notify_membership_requested(membership_id: int) -> None:
         )
         to = list(admins.values_list("person__email", flat=True)) or _editor_addresses()
     _send(
-        about=f"membership-requested:{membership.pk}:{membership.decided_at or 'new'}",
+        about=f"membership-requested:{membership.pk}:{_this_request()}",
         template="membership_requested",
         subject=f"{membership.person} asks to join {membership.council} in the Innovation Club",
         to=to,
@@ -86,7 +93,7 @@ def notify_guest_requested(application_id: int) -> None:
     if application is None or application.status != GuestApplication.Status.PENDING:
         return
     _send(
-        about=f"guest-requested:{application.pk}",
+        about=f"guest-requested:{application.pk}:{_this_request()}",
         template="guest_requested",
         subject=f"{application.person} asks to take part as a guest",
         to=_editor_addresses(),
@@ -102,7 +109,7 @@ def notify_guest_decided(application_id: int) -> None:
         return
     approved = application.status == GuestApplication.Status.APPROVED
     _send(
-        about=f"guest-decided:{application.pk}:{application.status}",
+        about=f"guest-decided:{application.pk}:{application.decided_at:%Y%m%dT%H%M%S.%f}",
         template="guest_decided",
         subject=(
             "Welcome to the Innovation Club"

@@ -12,7 +12,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from club.models import Membership, Role
-from club.services import invitation_create, membership_approve
+from club.services import (
+    invitation_create,
+    membership_approve,
+    membership_decline,
+    membership_request,
+)
 from messaging.kinds import MessageKind
 from messaging.models import OutboxMessage
 from messaging.services import outbox_sweep
@@ -85,3 +90,17 @@ def test_rolled_back_invitation_writes_no_row_and_a_committed_one_exactly_one(
     )
     assert [m.to for m in mail.outbox] == [["ailsa@clacks.gov.uk"]]
     assert f"/club/invitations/{invitation.token}/" in mail.outbox[0].body
+
+
+def test_asking_again_after_a_decline_tells_the_council_admin_again(
+    pending, council_admin, django_capture_on_commit_callbacks
+):
+    """Each request is its own email: the second is not taken for a duplicate of the first."""
+    person, council = pending.person, pending.council
+    for _ in range(2):
+        membership_decline(membership=pending, by=council_admin)
+        with django_capture_on_commit_callbacks(execute=True):
+            pending = membership_request(person=person, council=council, role=Role.OFFICER)
+    asks = [m for m in mail.outbox if "asks to join" in m.subject]
+    assert [m.to for m in asks] == [[council_admin.email]] * 2
+    assert OutboxMessage.objects.filter(kind=MessageKind.NOTICE, status=Status.SENT).count() == 2
