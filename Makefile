@@ -11,6 +11,12 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 POSTGRES_TEST_URL ?= postgres://postgres@127.0.0.1:5432/club
 SQLITE_TEST_URL ?= sqlite:///$(CURDIR)/var/test-sqlite.sqlite3
+# The PostgreSQL and SQLite passes run in pytest-xdist workers, one per core by default. "loadgroup"
+# hands out tests in pytest-django's order (transactional tests last in each worker) and keeps
+# tests that share an outside resource (an xdist_group mark) in one worker. PYTEST_WORKERS=0 runs
+# in one process.
+PYTEST_WORKERS ?= 2
+XDIST := -n $(PYTEST_WORKERS) --dist loadgroup
 
 .PHONY: help
 help: ## List the targets
@@ -56,11 +62,11 @@ test: install lint browser ## Install and run every check and the whole test sui
 	@ENV_FILE= SECRET_KEY=checks DATABASE_URL=$(SQLITE_TEST_URL) $(MANAGE) check --fail-level WARNING
 	@ENV_FILE= SECRET_KEY=checks DATABASE_URL=$(SQLITE_TEST_URL) $(MANAGE) makemigrations --check --dry-run
 	@echo "== Test suite on PostgreSQL =="
-	@DATABASE_URL=$(POSTGRES_TEST_URL) $(RUN) pytest -q -m "not browser" $(PYTEST_ARGS)
+	@DATABASE_URL=$(POSTGRES_TEST_URL) $(RUN) pytest -q -m "not browser" $(XDIST) $(PYTEST_ARGS)
 	@echo "== Browser tests on PostgreSQL (a fresh test database of their own) =="
 	@DATABASE_URL=$(POSTGRES_TEST_URL) $(RUN) pytest -q -m browser $(PYTEST_ARGS)
 	@echo "== Test suite on SQLite (the embedded default) =="
-	@DATABASE_URL=$(SQLITE_TEST_URL) $(RUN) pytest -q -m "not postgres_only and not browser" $(PYTEST_ARGS)
+	@DATABASE_URL=$(SQLITE_TEST_URL) $(RUN) pytest -q -m "not postgres_only and not browser" $(XDIST) $(PYTEST_ARGS)
 
 .PHONY: lint
 lint: install ## ruff check and ruff format --check

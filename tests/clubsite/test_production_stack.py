@@ -36,6 +36,10 @@ REDIS_URL = f"redis://127.0.0.1:6379/{REDIS_DB}"
 STACK_DB = "club_prodstack_test"
 TEMPLATE_DB = "club_prodstack_template"
 
+# Under pytest-xdist these tests share one Redis database number and one PostgreSQL database
+# between them, so they all run in the same worker.
+pytestmark = pytest.mark.xdist_group("production_stack")
+
 
 # --- /healthz, in-process ---------------------------------------------------------------------
 
