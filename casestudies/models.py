@@ -42,6 +42,16 @@ class CaseStudyIndexPage(Page):
     max_count = 1
     template = "casestudies/case_study_index_page.html"
 
+    def route(self, request, path_components):
+        # A child is a case study: fetch it as one in one query, where Wagtail's routing reads
+        # the generic page and then its specific row. Anything else goes the usual way.
+        if path_components:
+            child = CaseStudyPage.objects.child_of(self).filter(slug=path_components[0]).first()
+            if child is not None:
+                child._cached_parent_obj = self
+                return child.route(request, path_components[1:])
+        return super().route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         from .selectors import SORTS, case_study_library
 
@@ -191,6 +201,13 @@ class CaseStudyPage(Page):
     parent_page_types = ["casestudies.CaseStudyIndexPage"]
     subpage_types: list[str] = []
     template = "casestudies/case_study_page.html"
+
+    class Meta:
+        indexes = [
+            # Newest first (cards, feeds, the library's default sort) reads the first rows of
+            # this index instead of sorting every case study.
+            models.Index(fields=["-published_on", "-page_ptr"], name="casestudy_newest_first"),
+        ]
 
     @property
     def mandate_levels(self) -> list[str]:

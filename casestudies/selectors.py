@@ -1,22 +1,40 @@
 """Reads about case studies: cards, the detail page's related content, and the faceted library."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page as DjangoPage
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.functions import ExtractYear
+from django.db import connections
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Cast, Coalesce, ExtractYear, RowNumber
 from django.http import HttpRequest, QueryDict
-from django.utils.datastructures import MultiValueDict
 from wagtail.models import Page, WorkflowState
 
 from club.models import Council, CouncilType, Nation, User
 from club.selectors import person_is_approved_member
 from events.models import ExchangePage
+from home.visibility import public, restricted
 
-from .filters import FACETS, MANDATE_FIELDS, CaseStudyFilterSet
+from .filters import FACETS, MANDATE_FIELDS
 from .models import CaseStudyIndexPage, CaseStudyPage
 from .taxonomy import ChangeLevel, DeliveryModel, MandateLevel, Theme
 
@@ -30,44 +48,103 @@ def _councils_prefetch() -> Prefetch:
     )
 
 
+def _card_prefetches() -> tuple[Prefetch, str]:
+    """What a card shows beyond the page row: its councils and themes (one query each)."""
+    return (_councils_prefetch(), "themes")
+
+
+def _live_case_studies() -> QuerySet[CaseStudyPage]:
+    """Live, public case studies, newest first (read in that order from the published_on index)."""
+    return public(CaseStudyPage.objects.live()).order_by("-published_on", "-pk")
+
+
 def _case_study_cards() -> QuerySet[CaseStudyPage]:
     """Live, public case studies with what a card shows, fetched in a fixed number of queries."""
-    return (
-        CaseStudyPage.objects.live()
-        .public()
-        .prefetch_related(_councils_prefetch(), "themes")
-        .order_by("-published_on", "-pk")
-    )
+    return _live_case_studies().prefetch_related(*_card_prefetches())
 
 
 def case_studies_latest(*, limit: int = 3) -> list[CaseStudyPage]:
     return list(_case_study_cards()[:limit])
 
 
-def case_studies_related(
-    *, page: CaseStudyPage, theme_ids: list[int], limit: int = RELATED_LIMIT
-) -> list[CaseStudyPage]:
-    """The case studies an editor chose, topped up with the ones sharing most themes."""
-    # Read through .all() so a preview of unsaved changes shows what the editor chose.
-    chosen_ids = [p.pk for p in page.related_case_studies.all()]
-    chosen = list(_case_study_cards().filter(pk__in=chosen_ids).exclude(pk=page.pk)[:limit])
-    if len(chosen) >= limit or not theme_ids:
-        return chosen
+def _has_unsaved_relations(page: CaseStudyPage) -> bool:
+    """True for a preview or a revision: its many-to-many choices live in memory (modelcluster).
+
+    Such a page must be read through its relations' `.all()`; a saved page can be read with
+    subqueries instead, which saves a query each.
+    """
+    return bool(getattr(page, "_cluster_related_objects", None))
+
+
+def case_studies_related(*, page: CaseStudyPage, limit: int = RELATED_LIMIT) -> list[CaseStudyPage]:
+    """The case studies an editor chose (newest first), topped up with those sharing most themes.
+
+    One query: the top-up is ranked in a narrow subquery (a grouped count over the themes'
+    link table), then the chosen ones and the top-up are read and sorted, chosen first. The
+    cards come without their councils and themes; `case_study_detail_context` fetches those for
+    the cards and the page together.
+    """
+    themes = CaseStudyPage.themes.through.objects
+    if _has_unsaved_relations(page):
+        chosen_ids: Any = [p.pk for p in page.related_case_studies.all()]
+        theme_ids: Any = [t.pk for t in page.themes.all()]
+    else:
+        chosen_ids = CaseStudyPage.related_case_studies.through.objects.filter(
+            from_casestudypage_id=page.pk
+        ).values("to_casestudypage_id")
+        theme_ids = themes.filter(casestudypage_id=page.pk).values("theme_id")
     top_up = (
-        _case_study_cards()
-        .filter(themes__in=theme_ids)
-        .exclude(pk__in=[page.pk, *(c.pk for c in chosen)])
-        .annotate(shared_themes=Count("themes"))
-        .order_by("-shared_themes", "-published_on", "-pk")[: limit - len(chosen)]
+        themes.filter(theme_id__in=theme_ids, casestudypage__live=True)
+        .exclude(restricted("casestudypage__path"))
+        .exclude(casestudypage_id=page.pk)
+        .exclude(casestudypage_id__in=chosen_ids)
+        .values("casestudypage_id")
+        .annotate(shared=Count("pk"))
+        .order_by("-shared", "-casestudypage__published_on", "-casestudypage_id")
+        .values("casestudypage_id")[:limit]
     )
-    return chosen + list(top_up)
+    shared = (
+        themes.filter(casestudypage_id=OuterRef("pk"), theme_id__in=theme_ids)
+        .order_by()
+        .values("casestudypage_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    chosen = Q(pk__in=chosen_ids)
+    return list(
+        _live_case_studies()
+        .filter(chosen | Q(pk__in=top_up))
+        .exclude(pk=page.pk)
+        .annotate(
+            is_chosen=Case(When(chosen, then=Value(1)), default=Value(0)),
+            shared_themes=Case(
+                When(chosen, then=Value(0)),
+                default=Coalesce(Subquery(shared, output_field=IntegerField()), 0),
+            ),
+        )
+        .order_by("-is_chosen", "-shared_themes", "-published_on", "-pk")[:limit]
+    )
 
 
 def case_study_detail_context(*, page: CaseStudyPage, viewer: User | AnonymousUser) -> dict:
-    """What the case-study page shows beyond its own fields, in a fixed number of queries."""
+    """What the case-study page shows beyond its own fields, in a fixed number of queries.
+
+    For an anonymous visitor: the related cards, then the councils and the themes of the page and
+    the cards together, the delivery models and the Exchanges (five queries).
+    """
+    related = case_studies_related(page=page)
+    exchanges = public(ExchangePage.objects.live()).order_by("starts_at")
+    if _has_unsaved_relations(page):
+        prefetch_related_objects(related, *_card_prefetches())
+        exchanges = exchanges.filter(pk__in=[e.pk for e in page.exchanges.all()])
+    else:
+        prefetch_related_objects([page, *related], *_card_prefetches())
+        exchanges = exchanges.filter(
+            pk__in=CaseStudyPage.exchanges.through.objects.filter(casestudypage_id=page.pk).values(
+                "exchangepage_id"
+            )
+        )
     councils = list(page.councils.all())
-    themes = list(page.themes.all())
-    exchange_ids = [e.pk for e in page.exchanges.all()]
     is_member = person_is_approved_member(person=viewer)
     contact = None
     if is_member and page.contact_id:
@@ -77,12 +154,10 @@ def case_study_detail_context(*, page: CaseStudyPage, viewer: User | AnonymousUs
         "nations": sorted({c.get_nation_display() for c in councils}),
         "regions": sorted({c.region for c in councils if c.region}),
         "council_types": sorted({c.get_council_type_display() for c in councils}),
-        "themes": themes,
+        "themes": list(page.themes.all()),
         "delivery_models": list(page.delivery_models.all()),
-        "exchanges": list(
-            ExchangePage.objects.live().public().filter(pk__in=exchange_ids).order_by("starts_at")
-        ),
-        "related_case_studies": case_studies_related(page=page, theme_ids=[t.pk for t in themes]),
+        "exchanges": list(exchanges),
+        "related_case_studies": related,
         "viewer_is_member": is_member,
         "contact": contact,
     }
@@ -139,15 +214,27 @@ class Library:
 
 
 def _facet_choices(base: QuerySet[CaseStudyPage]) -> dict[str, list[tuple[str, str]]]:
-    years = [d.year for d in base.dates("published_on", "year", order="DESC")]
+    """Every facet's choices; themes, delivery models and the years in use come in one query."""
+
+    def tagged(queryset: QuerySet, facet: str) -> QuerySet:
+        return queryset.order_by().annotate(facet=Value(facet, output_field=CharField()))
+
+    themes = tagged(Theme.objects, "theme").values_list("facet", "slug", "name")
+    models = tagged(DeliveryModel.objects, "model").values_list("facet", "slug", "name")
+    year = Cast(ExtractYear("published_on"), CharField())
+    years = tagged(base, "year").annotate(y=year, y_label=year).values_list("facet", "y", "y_label")
+    rows: dict[str, list[tuple[str, str]]] = {"theme": [], "model": [], "year": []}
+    # Sorted by the database (its collation orders names as it always has); years newest first.
+    for facet, value, label in themes.union(models, years.distinct()).order_by("facet", "name"):
+        rows[facet].append((value, label))
     return {
-        "theme": list(Theme.objects.order_by("name").values_list("slug", "name")),
-        "model": list(DeliveryModel.objects.order_by("name").values_list("slug", "name")),
+        "theme": rows["theme"],
+        "model": rows["model"],
         "change": list(ChangeLevel.choices),
         "mandate": [(level.value, level.label.split(":")[0]) for level in MandateLevel],
         "nation": list(Nation.choices),
         "type": list(CouncilType.choices),
-        "year": [(str(y), str(y)) for y in years],
+        "year": sorted(rows["year"], reverse=True),
     }
 
 
@@ -182,63 +269,168 @@ def _clean_query(raw: str, notes: list[str]) -> str:
     return query
 
 
-def _search_ranked_pks(base: QuerySet[CaseStudyPage], query: str) -> list[int]:
-    """Ids of the case studies matching every word, best match first (one query).
+def _search(base: QuerySet[CaseStudyPage], query: str) -> QuerySet[CaseStudyPage]:
+    """The case studies matching every word, best match first, as a queryset to narrow further.
 
-    The database search backend hands back a Django queryset, so only the ids are fetched; the
-    filters and facet counts then work on plain querysets restricted to these ids.
+    Both database search backends (PostgreSQL and SQLite) hand back a Django queryset, so the
+    filters, the facet counts and the page of results each stay one SQL query around it.
     """
-    results = base.search(query, operator="and", order_by_relevance=True)
-    return list(results.get_queryset().values_list("pk", flat=True))
+    return base.search(query, operator="and", order_by_relevance=True).get_queryset()
 
 
-def _facet_counts(name: str, ids: QuerySet) -> dict[str, int]:
-    """For one facet: how many of the case studies with these ids have each choice."""
-    if name in ("theme", "model"):
-        relation = CaseStudyPage.themes if name == "theme" else CaseStudyPage.delivery_models
-        through = relation.through
-        target = "theme" if name == "theme" else "deliverymodel"
-        rows = (
-            through.objects.filter(casestudypage_id__in=ids)
-            .values_list(f"{target}__slug")
-            .annotate(n=Count("casestudypage_id", distinct=True))
-            .order_by()
-        )
-    elif name in ("nation", "type"):
-        column = "nation" if name == "nation" else "council_type"
-        rows = (
-            Council.objects.filter(case_studies__in=ids)
-            .values_list(column)
-            .annotate(n=Count("case_studies", distinct=True))
-            .order_by()
-        )
-    elif name == "change":
-        rows = (
-            CaseStudyPage.objects.filter(pk__in=ids)
-            .values_list("change_level")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-    elif name == "year":
-        rows = (
-            CaseStudyPage.objects.filter(pk__in=ids)
-            .annotate(year=ExtractYear("published_on"))
-            .values_list("year")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-    else:  # mandate: three flags, counted in one query
-        totals = CaseStudyPage.objects.filter(pk__in=ids).aggregate(
-            **{
-                level: Count("pk", filter=Q(**{flag: True}))
-                for level, flag in MANDATE_FIELDS.items()
-            }
-        )
-        return {level: n for level, n in totals.items() if n}
-    return {str(value): n for value, n in rows}
+def _facet_conditions(selected: dict[str, list[str]]) -> dict[str, Q]:
+    """What each facet with a selection asks of a case study (choices within a facet: any).
+
+    Many-to-many facets test the page's id against one uncorrelated subquery each, which the
+    database works out once (a hashed set) rather than once a row; the meaning is the filter
+    set's (`casestudies.filters.CaseStudyFilterSet`).
+    """
+    themes = CaseStudyPage.themes.through.objects
+    models = CaseStudyPage.delivery_models.through.objects
+    councils = CaseStudyPage.councils.through.objects
+    conditions = {}
+    for name, values in selected.items():
+        if not values:
+            continue
+        if name == "theme":
+            ids = themes.filter(theme__slug__in=values).values("casestudypage_id")
+        elif name == "model":
+            ids = models.filter(deliverymodel__slug__in=values).values("casestudypage_id")
+        elif name == "nation":
+            ids = councils.filter(council__nation__in=values).values("casestudypage_id")
+        elif name == "type":
+            ids = councils.filter(council__council_type__in=values).values("casestudypage_id")
+        else:
+            ids = None
+        if ids is not None:
+            condition = Q(pk__in=ids)
+        elif name == "change":
+            condition = Q(change_level__in=values)
+        elif name == "mandate":
+            condition = Q()
+            for level in values:
+                condition |= Q(**{MANDATE_FIELDS[level]: True})
+        else:  # year
+            condition = Q(published_on__year__in=[int(v) for v in values])
+        conditions[name] = condition
+    return conditions
 
 
-def _page_number(raw: str | None, num_pages: int, notes: list[str]) -> int:
+@dataclass
+class _Narrowed:
+    counts: dict[str, dict[str, int]]  # facet -> choice -> case studies
+    total: int
+    page_ids: list[int]  # the requested page of results, in order
+
+
+def _narrow(
+    matching: QuerySet[CaseStudyPage],
+    conditions: dict[str, Q],
+    order_by: list,
+    offset: int,
+) -> _Narrowed:
+    """Facet counts, the total and one page of results, in one query.
+
+    The matching case studies (the search, when there is one, runs here and only here) are
+    worked out once in a common table expression, with their place in the chosen order and a
+    flag per applied facet. Each facet is then counted over the rows that pass every *other*
+    facet (so choices within a facet stay alternatives), as one grouped branch of a `UNION ALL`;
+    another branch gives the page of results, moved back to the last page when `offset` is
+    past the end.
+    """
+    connection = connections[matching.db]
+    quote = connection.ops.quote_name
+    flags = {
+        f"ok_{name}": ExpressionWrapper(condition, output_field=BooleanField())
+        for name, condition in conditions.items()
+    }
+    # Model fields first, then annotations: the order Django selects them in.
+    columns = ["pk", "change_level", *MANDATE_FIELDS.values(), "facet_year", "position", *flags]
+    rows = (
+        matching.order_by()
+        .annotate(
+            facet_year=Cast(ExtractYear("published_on"), CharField()),
+            position=Window(RowNumber(), order_by=order_by),
+            **flags,
+        )
+        .values(*columns)
+    )
+    inner_sql, inner_params = rows.query.get_compiler(using=matching.db).as_sql()
+    names = ["id", *columns[1:]]  # the common table expression names its columns itself
+
+    def where(leaving_out: str | None = None) -> str:
+        applied = [f"m.ok_{name}" for name in conditions if name != leaving_out]
+        return " AND ".join(applied) if applied else "1 = 1"
+
+    def joined(relation: str, alias: str) -> str:
+        """`m` joined through a many-to-many relation to the related table, as `alias`."""
+        field = CaseStudyPage._meta.get_field(relation)
+        through = quote(field.remote_field.through._meta.db_table)
+        return (
+            f"m JOIN {through} x ON x.{quote(field.m2m_column_name())} = m.id"
+            f" JOIN {quote(field.related_model._meta.db_table)} {alias}"
+            f" ON {alias}.id = x.{quote(field.m2m_reverse_name())}"
+        )
+
+    # The page: `offset` if there are that many results, else the last page's first row.
+    start = (
+        f"(SELECT CASE WHEN %s < COUNT(*) THEN %s ELSE ((COUNT(*) - 1) / {PER_PAGE}) * {PER_PAGE}"  # noqa: S608
+        f" END FROM m WHERE {where()})"
+    )
+    page = (
+        f"(SELECT m.id, m.position FROM m WHERE {where()} ORDER BY m.position"  # noqa: S608
+        f" LIMIT {PER_PAGE} OFFSET {start}) p"
+    )
+    # (facet, value expression, count expression, tables, condition, grouped by the value?)
+    branches = [
+        ("'total'", "''", "COUNT(*)", "m", where(), False),
+        ("'page'", "CAST(p.id AS VARCHAR(20))", "p.position", page, "1 = 1", False),
+        ("'theme'", "t.slug", "COUNT(*)", joined("themes", "t"), where("theme"), True),
+        ("'model'", "t.slug", "COUNT(*)", joined("delivery_models", "t"), where("model"), True),
+        ("'change'", "m.change_level", "COUNT(*)", "m", where("change"), True),
+        ("'year'", "m.facet_year", "COUNT(*)", "m", where("year"), True),
+        *(
+            ("'mandate'", f"'{level}'", "COUNT(*)", "m", f"{where('mandate')} AND m.{flag}", False)
+            for level, flag in MANDATE_FIELDS.items()
+        ),
+        # A case study with two councils in one nation counts once.
+        *(
+            (
+                f"'{name}'",
+                f"c.{column}",
+                "COUNT(DISTINCT m.id)",
+                joined("councils", "c"),
+                where(name),
+                True,
+            )
+            for name, column in (("nation", "nation"), ("type", "council_type"))
+        ),
+    ]
+    selects = [
+        f"SELECT {facet}, {value}, {count} FROM {tables} WHERE {condition}"  # noqa: S608
+        + (f" GROUP BY {value}" if grouped else "")
+        for facet, value, count, tables, condition, grouped in branches
+    ]
+    # Every name in the SQL comes from the models or the constants above; values are parameters.
+    sql = f"WITH m ({', '.join(names)}) AS MATERIALIZED ({inner_sql}) " + " UNION ALL ".join(
+        selects
+    )
+    narrowed = _Narrowed(counts={name: {} for name in FACETS}, total=0, page_ids=[])
+    page_rows = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*inner_params, offset, offset])
+        for facet, value, n in cursor.fetchall():
+            if facet == "total":
+                narrowed.total = n
+            elif facet == "page":
+                page_rows.append((n, int(value)))
+            elif n:
+                narrowed.counts[facet][str(value)] = n
+    narrowed.page_ids = [pk for _, pk in sorted(page_rows)]
+    return narrowed
+
+
+def _requested_page(raw: str | None, notes: list[str]) -> int:
     if raw in (None, ""):
         return 1
     try:
@@ -249,36 +441,46 @@ def _page_number(raw: str | None, num_pages: int, notes: list[str]) -> int:
     if number < 1:
         notes.append("Page numbers start at 1, so here is the first page.")
         return 1
-    if number > num_pages:
+    return number
+
+
+def _page_number(requested: int, num_pages: int, notes: list[str]) -> int:
+    if requested > num_pages:
         notes.append(
             "There is only one page of results, so here it is."
             if num_pages == 1
             else f"There are only {num_pages} pages of results, so here is the last one."
         )
         return num_pages
-    return number
+    return requested
 
 
 def case_study_library(*, index_page: CaseStudyIndexPage, params: QueryDict) -> Library:
     """The library as the address asks for it: search, facets with counts, sort and one page.
 
-    The number of queries is fixed, whatever the number of case studies: the choices (3), the
-    search (1), one count per facet (7), and the page of results with its councils and themes.
+    Four queries whatever the number of case studies: the choices; the facet counts, the total
+    and the page's ids (the search runs inside this one, once); the page's case studies; and
+    their councils and themes.
     """
-    base = CaseStudyPage.objects.live().public().child_of(index_page)
+    live = CaseStudyPage.objects.live().child_of(index_page)
+    base = public(live)
     choices = _facet_choices(base)
     selected, notes = _clean_selection(params, choices)
     query = _clean_query(params.get("q", ""), notes)
-    ranked = _search_ranked_pks(base, query) if query else None
+    # The search backend accepts only its own filter fields, so the restriction test goes on after.
+    matching = public(_search(live, query)) if query else base
 
-    def narrowed(*, leaving_out: str | None = None) -> QuerySet[CaseStudyPage]:
-        data = MultiValueDict({k: v for k, v in selected.items() if k != leaving_out and v})
-        qs = CaseStudyFilterSet(data=data, queryset=base, choices=choices).qs
-        return qs if ranked is None else qs.filter(pk__in=ranked)
+    sort = params.get("sort", "")
+    if sort not in SORTS or (sort == "relevance" and not query):
+        sort = "relevance" if query else "newest"
+    # Relevance: the search's own order, best match first.
+    order_by = list(matching.query.order_by) if sort == "relevance" else ["-published_on", "-pk"]
+    requested = _requested_page(params.get("page"), notes)
+    narrowed = _narrow(matching, _facet_conditions(selected), order_by, (requested - 1) * PER_PAGE)
 
     facets = []
     for name, label in FACETS.items():
-        counts = _facet_counts(name, narrowed(leaving_out=name).values("pk"))
+        counts = narrowed.counts[name]
         facets.append(
             Facet(
                 name=name,
@@ -291,21 +493,11 @@ def case_study_library(*, index_page: CaseStudyIndexPage, params: QueryDict) -> 
             )
         )
 
-    sort = params.get("sort", "")
-    if sort not in SORTS or (sort == "relevance" and not query):
-        sort = "relevance" if query else "newest"
-    results = narrowed()
-    if sort == "relevance":
-        # Keep the search's order: rank the matching ids in Python, then fetch one page of them.
-        matching = set(results.values_list("pk", flat=True))
-        paginator = Paginator([pk for pk in ranked if pk in matching], PER_PAGE)
-    else:
-        paginator = Paginator(
-            results.order_by("-published_on", "-pk").values_list("pk", flat=True), PER_PAGE
-        )
-    page = paginator.page(_page_number(params.get("page"), paginator.num_pages, notes))
-    cards = _case_study_cards().in_bulk(list(page.object_list))
-    page.object_list = [cards[pk] for pk in page.object_list if pk in cards]
+    paginator = Paginator([], PER_PAGE)
+    paginator.count = narrowed.total  # counted with the facets
+    page = paginator.page(_page_number(requested, paginator.num_pages, notes))
+    cards = CaseStudyPage.objects.prefetch_related(*_card_prefetches()).in_bulk(narrowed.page_ids)
+    page.object_list = [cards[pk] for pk in narrowed.page_ids if pk in cards]
     return Library(
         query=query,
         sort=sort,
@@ -348,7 +540,7 @@ def case_studies_for_feed(*, theme: Theme | None, limit: int = 20) -> list[CaseS
 
 def case_study_library_url(*, request: HttpRequest | None = None) -> str:
     """The address of the live library page, or the home page's if there is none."""
-    index = CaseStudyIndexPage.objects.live().public().first()
+    index = public(CaseStudyIndexPage.objects.live()).first()
     return (index.get_url(request=request) if index else None) or "/"
 
 

@@ -14,12 +14,27 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, DateTimeField, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from casestudies.taxonomy import Theme
 from club.models import Council, Membership, Role
 from club.selectors import person_admin_councils, person_is_approved_member
+from home.visibility import public
 
 from .models import (
     ExchangeFormat,
@@ -75,15 +90,26 @@ def registration_closes_at(*, exchange: ExchangePage) -> datetime:
 
 
 def _with_confirmed_count(pages: QuerySet[ExchangePage]) -> QuerySet[ExchangePage]:
+    """Each Exchange's confirmed places, counted per listed row.
+
+    A correlated subquery (read from the (exchange, status, created_at) index) rather than a
+    join and `Count`: the join made the database count every registration of every Exchange
+    before sorting and keeping the few on the page, so the list grew slower with registrations.
+    """
+    confirmed = (
+        Registration.objects.filter(exchange=OuterRef("pk"), status=RegistrationStatus.CONFIRMED)
+        .order_by()
+        .values("exchange")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return pages.annotate(
-        confirmed_count=Count(
-            "registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)
-        )
+        confirmed_count=Coalesce(Subquery(confirmed, output_field=IntegerField()), 0)
     )
 
 
 def _live_exchanges(index_page: ExchangeIndexPage | None) -> QuerySet[ExchangePage]:
-    pages = ExchangePage.objects.live().public().select_related("theme")
+    pages = public(ExchangePage.objects.live()).select_related("theme")
     if index_page is not None:
         pages = pages.child_of(index_page)
     return _with_confirmed_count(pages)
@@ -129,7 +155,7 @@ def _case_studies_prefetch() -> Prefetch | None:
 
     return Prefetch(
         "case_studies",
-        queryset=CaseStudyPage.objects.live().public().order_by("title"),
+        queryset=public(CaseStudyPage.objects.live()).order_by("title"),
         to_attr="presented_case_studies",
     )
 
@@ -420,6 +446,12 @@ class RegistrationPanel:
     is_council_admin: bool = False
 
 
+NOT_A_MEMBER = (
+    "Registration is for approved members of the club. If you have asked to join, "
+    "your council's club contact or our editors will decide soon."
+)
+
+
 def exchange_page_context(*, exchange: ExchangePage, viewer: Any) -> dict[str, Any]:
     """The Exchange page: status and numbers, and what this viewer may do.
 
@@ -447,10 +479,7 @@ def exchange_page_context(*, exchange: ExchangePage, viewer: Any) -> dict[str, A
         if window_refusal:
             panel.refusal = window_refusal
         elif not member:
-            panel.refusal = (
-                "Registration is for approved members of the club. If you have asked to join, "
-                "your council's club contact or our editors will decide soon."
-            )
+            panel.refusal = NOT_A_MEMBER
         else:
             panel.can_register_self = panel.registration is None
         panel.is_council_admin = person_admin_councils(person=viewer).exists()
@@ -467,6 +496,35 @@ def exchange_page_context(*, exchange: ExchangePage, viewer: Any) -> dict[str, A
         "speakers": exchange_speakers(exchange=exchange),
         "case_studies": exchange_case_studies(exchange=exchange),
     }
+
+
+@dataclass(frozen=True)
+class RegistrationOptions:
+    """Whom a signed-in viewer may register for an Exchange: what the registration form offers."""
+
+    include_self: bool
+    colleagues: list[Membership]
+    refusal: str
+
+
+def registration_options(*, exchange: ExchangePage, viewer: Any) -> RegistrationOptions:
+    """The registration form's choices, as the Exchange page's panel works them out.
+
+    Only what the form needs (three queries): not the numbers, speakers and case studies of the
+    whole page, which a registration POST used to build just to read these.
+    """
+    window_refusal = registration_window_refusal(exchange=exchange)
+    registration = registration_active_for(exchange=exchange, person=viewer)
+    member = person_is_approved_member(person=viewer)
+    refusal = window_refusal or ("" if member else NOT_A_MEMBER)
+    return RegistrationOptions(
+        # Someone already registered may still post (a second tab): the service says so.
+        include_self=(not refusal and registration is None) or registration is not None,
+        colleagues=(
+            [] if window_refusal else _colleagues_not_registered(exchange=exchange, admin=viewer)
+        ),
+        refusal=refusal,
+    )
 
 
 def _colleagues_not_registered(*, exchange: ExchangePage, admin: Any) -> list[Membership]:

@@ -21,8 +21,8 @@ from .rules import may_cancel
 from .selectors import (
     calendar_feed_exchanges,
     council_registrations,
-    exchange_page_context,
     person_registrations,
+    registration_options,
 )
 from .services import (
     RegistrationError,
@@ -47,13 +47,12 @@ def _live_exchange(request: HttpRequest, exchange_id: int) -> ExchangePage:
 def register(request: HttpRequest, exchange_id: int) -> HttpResponse:
     """The registration form; on the Exchange page too, and here again when it needs fixing."""
     exchange = _live_exchange(request, exchange_id)
-    panel = exchange_page_context(exchange=exchange, viewer=request.user)["panel"]
+    options = registration_options(exchange=exchange, viewer=request.user)
     form = RegistrationForm(
         request.POST or None,
         exchange=exchange,
-        colleagues=panel.colleagues,
-        # Someone already registered may still post (a second tab): the service says so.
-        include_self=panel.can_register_self or panel.registration is not None,
+        colleagues=options.colleagues,
+        include_self=options.include_self,
     )
     if request.method == "POST" and form.is_valid():
         person = form.chosen_person(viewer=request.user)
@@ -73,11 +72,13 @@ def register(request: HttpRequest, exchange_id: int) -> HttpResponse:
             return redirect(f"{exchange.url}#registration")
     elif request.method == "POST" and "person" in form.errors and not form.fields["person"].choices:
         form.errors.pop("person")
-        form.add_error(None, panel.refusal or "There is no one you can register for this Exchange.")
+        form.add_error(
+            None, options.refusal or "There is no one you can register for this Exchange."
+        )
     return render(
         request,
         "events/registration_form.html",
-        {"exchange": exchange, "form": form, "panel": panel},
+        {"exchange": exchange, "form": form, "options": options},
         status=400 if request.method == "POST" else 200,
     )
 

@@ -1,5 +1,7 @@
 from django.http import HttpRequest
-from wagtail.models import Page, Site
+from wagtail.models import Site
+
+from .navigation import menu_pages
 
 
 def site_navigation(request: HttpRequest) -> dict:
@@ -7,9 +9,8 @@ def site_navigation(request: HttpRequest) -> dict:
     site = Site.find_for_request(request)
     if site is None:
         return {"nav_items": []}
-    pages = Page.objects.child_of(site.root_page).live().public().in_menu()
     items = []
-    for page in pages.only("id", "title", "url_path", "path", "depth"):
+    for page in menu_pages(request, site.root_page):
         url = page.get_url(request)
         items.append({"title": page.title, "url": url, "current": request.path.startswith(url)})
     return {"nav_items": items}

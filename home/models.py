@@ -1,6 +1,7 @@
 """The home page and the club's general content pages (About, How to join, Accessibility)."""
 
 from django.db import models
+from django.http import Http404
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
@@ -27,13 +28,31 @@ class HomePage(Page):
     max_count = 1
     template = "home/home_page.html"
 
+    def route(self, request, path_components):
+        # The children are read once a request and shared with the menu (home.navigation).
+        from .navigation import home_children
+
+        if not path_components:
+            return super().route(request, path_components)
+        slug = path_components[0]
+        child = next((p for p in home_children(request, self) if p.slug == slug), None)
+        if child is None:
+            raise Http404
+        child._cached_parent_obj = self
+        return child.specific.route(request, path_components[1:])
+
     def get_context(self, request, *args, **kwargs):
         from casestudies.selectors import case_studies_latest
         from events.selectors import exchanges_upcoming
 
+        from .navigation import child_url
+
         context = super().get_context(request, *args, **kwargs)
         context["upcoming_exchanges"] = exchanges_upcoming(limit=3)
         context["latest_case_studies"] = case_studies_latest(limit=3)
+        # The index pages' addresses, from the children the menu reads anyway.
+        context["exchanges_url"] = child_url(request, self, "exchanges")
+        context["case_studies_url"] = child_url(request, self, "case-studies")
         return context
 
 
