@@ -30,6 +30,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, transaction  # noqa: E402
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright  # noqa: E402
 from pytest_django.live_server_helper import LiveServer  # noqa: E402
 
+from . import helpers  # noqa: E402
 from .helpers import CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,6 +47,19 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if Path(str(item.fspath)).is_relative_to(Path(__file__).parent):
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def nu_checker() -> Iterator[helpers.NuChecker]:
+    """The Nu HTML Checker, started first so the JVM warms up while the database is made."""
+    if shutil.which("java") is None:
+        pytest.fail("Java is needed for the Nu HTML Checker: `make browser` installs it.")
+    if not helpers.VNU_JAR.exists():
+        pytest.fail("node_modules is missing vnu-jar: run `npm ci` (`make browser` does).")
+    helpers.NU_CHECKER = checker = helpers.NuChecker()
+    yield checker
+    helpers.NU_CHECKER = None
+    checker.stop()
 
 
 @pytest.fixture(scope="session")
@@ -168,8 +182,6 @@ def browser() -> Iterator[Browser]:
         pytest.fail(f"{CHROMIUM} is missing: `make browser` installs Debian's chromium.")
     if not (ROOT / "node_modules" / "axe-core" / "axe.min.js").exists():
         pytest.fail("node_modules is missing axe-core: run `npm ci` (`make browser` does).")
-    if shutil.which("java") is None:
-        pytest.fail("Java is needed for the Nu HTML Checker.")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser

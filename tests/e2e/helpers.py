@@ -1,8 +1,11 @@
 """What the browser tests share: the browser's launch options, axe-core, the Nu HTML Checker."""
 
 import json
+import socket
 import subprocess
-import tempfile
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import Page
@@ -52,31 +55,79 @@ def assert_no_axe_violations(page: Page, what: str = "") -> None:
     )
 
 
-def vnu_errors(documents: dict[str, str]) -> dict[str, list[str]]:
-    """Check HTML documents with the Nu HTML Checker in one Java run; errors by document name.
+class NuChecker:
+    """The Nu HTML Checker as a web service on this machine, started once for the whole run.
 
-    Starting the JVM costs a second or two, so every document is written to a file and checked
-    together rather than piped in one by one.
+    Starting the JVM costs several seconds (more on a busy machine), so one checker is started
+    in the background while the test database is made, and every document is posted to it.
     """
-    with tempfile.TemporaryDirectory(prefix="vnu-") as folder:
-        files = {}
-        for index, (name, html) in enumerate(documents.items()):
-            path = Path(folder) / f"doc{index}.html"
-            path.write_text(html, encoding="utf-8")
-            files[path.as_uri()] = name
-        result = subprocess.run(
-            ["java", "-jar", str(VNU_JAR), "--errors-only", "--format", "json", *sorted(files)],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
+
+    def __init__(self) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/?out=json&level=error"
+        self.process = subprocess.Popen(  # noqa: S603
+            [
+                "java",
+                "-Xss1m",
+                "-Xmx512m",
+                "-Dnu.validator.servlet.bind-address=127.0.0.1",
+                "-cp",
+                str(VNU_JAR),
+                "nu.validator.servlet.Main",
+                str(self.port),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
-    messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
+        self.ready = False
+
+    def _wait_until_ready(self, timeout: float = 180) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"The Nu HTML Checker stopped (exit {self.process.returncode})")
+            try:
+                self._post("<!DOCTYPE html><html lang=en><title>ready</title></html>")
+            except (OSError, urllib.error.HTTPError):
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.25)  # poll: the service is still starting
+            else:
+                self.ready = True
+                return
+
+    def _post(self, html: str) -> list[dict]:
+        request = urllib.request.Request(  # noqa: S310 (a local address we started)
+            self.url,
+            data=html.encode("utf-8"),
+            headers={"Content-Type": "text/html; charset=utf-8"},
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+            return json.load(response)["messages"]
+
+    def errors(self, html: str) -> list[dict]:
+        if not self.ready:
+            self._wait_until_ready()
+        return [m for m in self._post(html) if m.get("type") in ("error", "non-document-error")]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+NU_CHECKER: NuChecker | None = None  # set for the run by the `nu_checker` fixture (conftest.py)
+
+
+def vnu_errors(documents: dict[str, str]) -> dict[str, list[str]]:
+    """Check HTML documents with the Nu HTML Checker; errors by document name."""
+    assert NU_CHECKER is not None, "the nu_checker fixture starts the Nu HTML Checker"
     errors: dict[str, list[str]] = {}
-    for message in messages:
-        name = files.get(message.get("url", ""), message.get("url", "?"))
-        line = message.get("lastLine", "?")
-        errors.setdefault(name, []).append(f"line {line}: {message['message']}")
+    for name, html in documents.items():
+        for message in NU_CHECKER.errors(html):
+            line = message.get("lastLine", "?")
+            errors.setdefault(name, []).append(f"line {line}: {message['message']}")
     return errors
 
 

@@ -8,8 +8,9 @@ from .helpers import COUNCIL_ADMIN, MEMBER, assert_no_axe_violations, login, vnu
 
 
 def _check(page: Page, name: str, documents: dict[str, str]) -> None:
-    assert_no_axe_violations(page, name)
+    # The HTML first: axe-core, once injected, is part of the document.
     documents[name] = page.content()
+    assert_no_axe_violations(page, name)
 
 
 def _answer_every_dimension(page: Page, level_label_start: str) -> None:
