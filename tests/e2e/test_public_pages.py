@@ -18,6 +18,8 @@ def test_public_pages_pass_axe_and_the_nu_html_checker(page, demo_site):
         except AssertionError as error:
             problems[name] = str(error)
     assert not problems, "\n\n".join(problems.values())
+    # The checker itself: a broken document must come back with errors, or nothing is checked.
+    assert vnu_errors({"broken": "<!DOCTYPE html><html lang=en><title>x</title><div><span></div>"})
     errors = vnu_errors(documents)
     assert not errors, "Nu HTML Checker errors:\n" + "\n".join(
         f"{name}: {message}" for name, messages in errors.items() for message in messages
