@@ -11,6 +11,7 @@ from pathlib import Path
 import redis
 from django.conf import settings
 from django.db import connection
+from kombu import pools as kombu_pools
 
 from clubsite.celery import app as celery_app
 
@@ -174,3 +175,6 @@ def use_broker(url: str | None) -> None:
         celery_app._pool.force_close_all()
         celery_app._pool = None
     celery_app.amqp._producer_pool = None
+    # kombu keeps its pools in global registries keyed by broker URL: a closed memory:// pool
+    # left there would fail the next eager task of a later test ("Acquire on closed pool").
+    kombu_pools.reset()
