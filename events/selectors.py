@@ -100,7 +100,7 @@ def _with_confirmed_count(pages: QuerySet[ExchangePage]) -> QuerySet[ExchangePag
         Registration.objects.filter(exchange=OuterRef("pk"), status=RegistrationStatus.CONFIRMED)
         .order_by()
         .values("exchange")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))  # COUNT(*) can be answered from the index alone
         .values("n")
     )
     return pages.annotate(
