@@ -23,7 +23,7 @@ class OutboxMessage(models.Model):
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
-        SUPPRESSED = "suppressed", "Suppressed (opted out)"
+        SUPPRESSED = "suppressed", "Suppressed (opted out, or no longer applies)"
 
     kind = models.CharField(max_length=40, choices=MessageKind.choices)
     key = models.CharField("idempotency key", max_length=255, unique=True)
