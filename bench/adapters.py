@@ -20,8 +20,9 @@ def registration_rows(
     exchanges: Sequence[int],
     people: Sequence[int],
     rng: random.Random,
-) -> Iterator[models.Model]:
-    """`count` registrations spread over every Exchange, each (Exchange, person) pair once.
+) -> Iterator[dict]:
+    """`count` registrations spread over every Exchange, each (Exchange, person) pair once,
+    as plain values by attname (`bench.seed.copy_values` fills in the other fields' defaults).
 
     Most are confirmed; about one in ten is on a waiting list and one in twenty cancelled, so
     the selectors that count seats see a realistic mix.
@@ -36,13 +37,13 @@ def registration_rows(
         person = people[(n // len(exchanges)) % len(people)]
         draw = rng.random()
         status = "cancelled" if draw < 0.05 else "waiting" if draw < 0.15 else "confirmed"
-        yield model(
-            exchange_id=exchanges[n % len(exchanges)],
-            person_id=person,
-            council_id=council_of.get(person),
-            role=role_of.get(person, ""),
-            status=status,
-            created_at=now,
-            confirmed_at=now if status == "confirmed" else None,
-            cancelled_at=now if status == "cancelled" else None,
-        )
+        yield {
+            "exchange_id": exchanges[n % len(exchanges)],
+            "person_id": person,
+            "council_id": council_of.get(person),
+            "role": role_of.get(person, ""),
+            "status": status,
+            "created_at": now,
+            "confirmed_at": now if status == "confirmed" else None,
+            "cancelled_at": now if status == "cancelled" else None,
+        }

@@ -19,11 +19,15 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.step")
     parser.add_argument(
-        "name", choices=["seed", "pages", "search", "throughput", "race", "fanout", "profile"]
+        "name",
+        choices=["demo", "seed", "pages", "search", "throughput", "race", "fanout", "profile"],
     )
     parser.add_argument("--out", required=True, type=Path)
     parser.add_argument("--scale", default="quick", choices=["tiny", "quick", "full"])
     parser.add_argument("--factor", type=int, default=1)
+    parser.add_argument("--skip-demo", action="store_true", help="the database has the demo tree")
+    parser.add_argument("--attempts", type=int, default=200)
+    parser.add_argument("--seats", type=int, default=50)
     parser.add_argument("--iterations", type=int, default=30)
     parser.add_argument("--cache", action="store_true")
     parser.add_argument("--seconds", type=float, default=5.0)
@@ -46,9 +50,11 @@ def main(argv: list[str] | None = None) -> int:
 def run(args: argparse.Namespace) -> dict:
     from . import seed as seeding
 
+    if args.name == "demo":
+        return seeding.load_demo_tree()
     if args.name == "seed":
         scale = {"tiny": seeding.TINY, "quick": seeding.QUICK, "full": seeding.FULL}[args.scale]
-        return seeding.seed(scale=scale.times(args.factor))
+        return seeding.seed(scale=scale.times(args.factor), demo=not args.skip_demo)
     if args.name == "pages":
         from .pages import measure_pages
 
@@ -64,7 +70,7 @@ def run(args: argparse.Namespace) -> dict:
     if args.name == "race":
         from .race import measure_race
 
-        return measure_race(attempts=200, seats=50)
+        return measure_race(attempts=args.attempts, seats=args.seats)
     if args.name == "fanout":
         from .fanout import measure_fanout
 
