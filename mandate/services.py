@@ -95,11 +95,9 @@ def round_open(
 def round_invite(*, round: Round, memberships: list[Membership], invited_by: User) -> int:
     """Invite approved members of the round's council; returns how many were newly invited.
 
-    Each person's view (officers' or members') is fixed from their role now. An email follows once
-    the transaction commits.
+    Each person's view (officers' or members') is fixed from their role now. Their invitation is
+    written to the messaging outbox in this transaction and sent once it commits.
     """
-    from .tasks import response_invitation_send
-
     if not person_can_manage_round(person=invited_by, round=round):
         raise PermissionDenied("Only the council's admins and editors may invite people.")
     if not round.is_open:
@@ -118,8 +116,26 @@ def round_invite(*, round: Round, memberships: list[Membership], invited_by: Use
         )
         if made:
             created += 1
-            response_invitation_send.delay_on_commit(response.pk)
+            response_invitation_queue(response=response)
     return created
+
+
+def response_invitation_queue(*, response: Response) -> bool:
+    """Put the invitation for this response in the outbox, once; False if none is due.
+
+    Call inside a transaction: the outbox row and ``invitation_sent_at`` commit with the change
+    that caused them, and the email goes after commit (messaging.services).
+    """
+    from messaging.notifications import mandate_invitation
+
+    if response.invitation_sent_at is not None:
+        return False
+    if response.status == Response.Status.SUBMITTED or not response.round.is_open:
+        return False
+    mandate_invitation(response=response)
+    response.invitation_sent_at = timezone.now()
+    response.save(update_fields=["invitation_sent_at"])
+    return True
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ class MessageKind(models.TextChoices):
     MEMBERSHIP_DECLINED = "membership-declined", "Membership declined"
     JOIN_INVITATION = "join-invitation", "Invitation to join"
     CASE_STUDY_DIGEST = "case-study-digest", "Case-study digest"
+    MANDATE_INVITATION = "mandate-invitation", "Invitation to give a view (Innovation Mandate)"
     ACCOUNT = "account", "Account email (sign-in, verification, password)"
     NOTICE = "notice", "Notice written by another part of the site"
 
@@ -119,6 +120,17 @@ RULES: dict[str, KindRules] = {
         "receive_case_study_digest",
         "New case studies from the Innovation Club",
         "Here are the case studies published since our last round-up.",
+    ),
+    # A council asks one of its members for their view: sent to the people it names, once, and
+    # not a bulk kind (there is nothing to opt out of short of leaving the council).
+    MessageKind.MANDATE_INVITATION: KindRules(
+        None,
+        "Innovation Mandate: {council} would like your view",
+        "{council} is taking stock of its change programme with the Innovation Mandate, and "
+        'you are invited to give your view in "{round}".\n\n'
+        "You answer on your own, one question for each area of the council's work. You can "
+        "save your answers and come back before you submit them. {closes}\n\n"
+        "Your answers are seen only in summary: results never show anyone by name.",
     ),
     # Written elsewhere (allauth's templates, the club's notices to council admins and editors)
     # and passed in ready to send; the outbox delivers them like any other.

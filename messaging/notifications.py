@@ -11,6 +11,7 @@ import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from django.urls import reverse
 from django.utils import timezone
 
 from .composing import absolute
@@ -22,6 +23,7 @@ from .services import message_enqueue
 if TYPE_CHECKING:
     from club.models import Membership, User
     from events.models import Registration
+    from mandate.models import Response
 
 
 def _for_registration(kind: str, registration: Registration) -> OutboxMessage:
@@ -104,6 +106,30 @@ def join_invitation(
             },
             "action_url": accept_url,
             "action_label": "Accept the invitation",
+        },
+    )
+
+
+def mandate_invitation(*, response: Response) -> OutboxMessage:
+    """Ask an invited person for their view in an Innovation Mandate round. One per response."""
+    round_ = response.round
+    closes = (
+        f"The round closes on {round_.closes_on:%-d %B %Y}."
+        if round_.closes_on
+        else "The round stays open until the council closes it."
+    )
+    return message_enqueue(
+        kind=MessageKind.MANDATE_INVITATION,
+        about=f"mandate-response:{response.pk}",
+        person=response.person,
+        context={
+            "placeholders": {
+                "council": str(round_.council),
+                "round": round_.title,
+                "closes": closes,
+            },
+            "action_url": absolute(reverse("mandate:response", args=[round_.pk])),
+            "action_label": "Give your view",
         },
     )
 

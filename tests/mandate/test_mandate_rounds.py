@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.utils import timezone
 
 from club.factories import MembershipFactory
@@ -13,6 +14,8 @@ from mandate.factories import FrameworkVersionFactory
 from mandate.models import Response, Round, View
 from mandate.services import MandateError, round_invite, round_open
 from mandate.tasks import response_invitation_send
+from messaging.kinds import MessageKind
+from messaging.models import OutboxMessage
 
 
 def test_council_admin_opens_a_round_on_the_latest_published_version(
@@ -96,11 +99,31 @@ def test_invite_fixes_each_persons_view_and_emails_them_once(
     }
     assert sorted(m.to[0] for m in mail.outbox) == sorted(views)
     assert f"/mandate/rounds/{round_.pk}/my-answers/" in mail.outbox[0].body
+    assert mail.outbox[0].subject == f"Innovation Mandate: {council} would like your view"
+    # Through the messaging outbox: one row each, sent, with its correlation id on the email.
+    rows = OutboxMessage.objects.filter(kind=MessageKind.MANDATE_INVITATION)
+    assert sorted(rows.values_list("to_email", flat=True)) == sorted(views)
+    assert set(rows.values_list("status", flat=True)) == {OutboxMessage.Status.SENT}
+    assert {m.extra_headers.get("X-Club-Correlation-ID") for m in mail.outbox} == {
+        str(c) for c in rows.values_list("correlation_id", flat=True)
+    }
 
-    # Running the task again sends nothing more.
-    for pk in Response.objects.values_list("pk", flat=True):
-        response_invitation_send(pk)
+    # Running the old task again (one left in the broker from before) sends nothing more.
+    with django_capture_on_commit_callbacks(execute=True):
+        for pk in Response.objects.values_list("pk", flat=True):
+            response_invitation_send(pk)
     assert len(mail.outbox) == 3
+    assert rows.count() == 3
+
+
+def test_a_rolled_back_invitation_leaves_no_email(round_, council_admin, officer):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        round_invite(round=round_, memberships=[officer], invited_by=council_admin)
+        assert OutboxMessage.objects.filter(kind=MessageKind.MANDATE_INVITATION).count() == 1
+        raise RuntimeError("the view failed after inviting")
+    assert not OutboxMessage.objects.exists()
+    assert not Response.objects.exists()
+    assert mail.outbox == []
 
 
 def test_invite_refuses_someone_not_approved(round_, council_admin, council):
