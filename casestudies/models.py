@@ -33,6 +33,8 @@ RICH_TEXT_FEATURES = ["h3", "bold", "italic", "link", "ol", "ul"]
 class CaseStudyIndexPage(Page):
     """The library of shared solutions: every published case study, newest first."""
 
+    search_result_label = "Case studies"  # what site search calls this kind of page
+
     intro = models.TextField(blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -63,6 +65,8 @@ class CaseStudyIndexPage(Page):
 
 class CaseStudyPage(Page):
     """One council's (or several councils') change, written up for others to learn from."""
+
+    search_result_label = "Case study"  # what site search calls this kind of page
 
     class Status(models.TextChoices):
         IN_PROGRESS = "in-progress", "In progress"

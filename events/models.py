@@ -82,6 +82,8 @@ class Speaker(index.Indexed, models.Model):
 class ExchangeIndexPage(Page):
     """The annual programme: upcoming Exchanges first, then past ones with their outputs."""
 
+    search_result_label = "Exchanges"  # what site search calls this kind of page
+
     intro = models.TextField(blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -101,6 +103,8 @@ class ExchangeIndexPage(Page):
 
 class ExchangePage(Page):
     """One Exchange: a meeting of political and managerial leaders on one area of interest."""
+
+    search_result_label = "Exchange"  # what site search calls this kind of page
 
     strapline = models.CharField(max_length=200, blank=True)
     theme = models.ForeignKey(

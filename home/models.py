@@ -59,6 +59,8 @@ class HomePage(Page):
 class ContentPage(Page):
     """A general page of text: About the club, How to join, the accessibility statement."""
 
+    search_result_label = "Page"  # what site search calls this kind of page
+
     summary = models.TextField(blank=True, help_text="Shown under the title and in search results.")
     body = StreamField(BodyBlock())
 

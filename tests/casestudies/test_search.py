@@ -86,7 +86,11 @@ def test_site_search_ranks_titles_first_and_shows_summaries(client, searchable):
     assert response.status_code == 200
     results = list(response.context["results"].object_list)
     assert [p.pk for p in results] == [title_match.pk, body_match.pk]
-    assert "Local teams share one front door." in response.content.decode()
+    html = response.content.decode()
+    assert "Local teams share one front door." in html
+    # Each result says what it is in visitors' words, not the page model's name.
+    assert '<p class="card__meta">Case study</p>' in html
+    assert "Case study page" not in html
 
 
 @pytest.mark.django_db

@@ -163,3 +163,12 @@ def test_duplicate_email_creates_nothing_and_tells_the_owner_by_email(
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == [member.email]
     assert "already" in mailoutbox[0].body.lower()
+
+
+def test_sign_in_and_sign_up_speak_in_sentence_case(client, home_page):
+    """allauth's title-case words are replaced by the club's own (locale/en_GB)."""
+    sign_in = client.get(reverse("account_login")).content.decode()
+    assert "Sign in" in sign_in and "Remember me" in sign_in
+    assert "Sign In" not in sign_in and "Remember Me" not in sign_in
+    sign_up = client.get(reverse("account_signup")).content.decode()
+    assert "Sign Up" not in sign_up and "Signup" not in sign_up
