@@ -261,7 +261,7 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
-# The club's own wording for a few of allauth's title-case strings (sentence case, as the site uses).
+# The club's wording for a few of allauth's title-case strings (the site uses sentence case).
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 
