@@ -29,6 +29,14 @@ ERASED_WHILE_SENDING_NOTE = (
 )
 
 
+ERASED_DOMAIN = "erased.invalid"  # RFC 2606: a domain that can never receive mail
+
+
+def is_erased_address(address: str) -> bool:
+    """True for the placeholder an erased person's rows carry instead of their address."""
+    return address.lower().endswith("@" + ERASED_DOMAIN)
+
+
 def _person_rows(*, person: User) -> Q:
     # Rows keyed to the person, and rows to their address written before they had an account
     # (an invitation to join).
@@ -42,7 +50,7 @@ def outbox_forget_person(*, person: User) -> int:
     how many rows were changed.
     """
     now = timezone.now()
-    placeholder = f"erased-{person.pk}@erased.invalid"
+    placeholder = f"erased-{person.pk}@{ERASED_DOMAIN}"
     rows = OutboxMessage.objects.filter(_person_rows(person=person))
     # Waiting rows first: suppressed, so no worker claims them (a claim needs status=queued).
     # A row a worker has already claimed ("sending") cannot be recalled; it is marked so the

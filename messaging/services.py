@@ -42,6 +42,7 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from .kinds import rules_for
 from .models import OutboxMessage
+from .privacy import is_erased_address
 from .rendering import RenderedMessage
 from .selectors import RECHECKED_KINDS, messages_no_longer_wanted
 
@@ -580,6 +581,8 @@ def message_resend(*, message: OutboxMessage) -> OutboxMessage:
     locked = OutboxMessage.objects.select_for_update().get(pk=message.pk)
     if locked.status != Status.FAILED:
         raise ValueError("Only a failed message can be sent again.")
+    if is_erased_address(locked.to_email):
+        raise ValueError("The recipient's account was erased, so this message cannot be sent.")
     locked.status = Status.QUEUED
     locked.attempts = 0
     locked.next_attempt_at = timezone.now()

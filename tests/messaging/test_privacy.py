@@ -11,7 +11,13 @@ from messaging import notifications
 from messaging.kinds import MessageKind
 from messaging.models import OutboxMessage
 from messaging.privacy import ERASED_NOTE, ERASED_WHILE_SENDING_NOTE
-from messaging.services import _claim, _record_sent, message_deliver, outbox_sweep
+from messaging.services import (
+    _claim,
+    _record_sent,
+    message_deliver,
+    message_resend,
+    outbox_sweep,
+)
 
 Status = OutboxMessage.Status
 ERASED = "erased-{}@erased.invalid"
@@ -81,6 +87,10 @@ def test_erasure_blanks_address_and_bodies_but_keeps_the_audit_trail(
     assert rows[theirs.pk].to_email == "grace@council.gov.uk"
     assert rows[theirs.pk].body_text == "Grace's code."
     assert rows[theirs.pk].status == Status.QUEUED
+    # An editor cannot send the failed one again: there is no address left to send it to.
+    with pytest.raises(ValueError, match="account was erased"):
+        message_resend(message=rows[failed.pk])
+    assert OutboxMessage.objects.get(pk=failed.pk).status == Status.FAILED
 
 
 def test_a_message_queued_before_erasure_is_never_sent(person, django_capture_on_commit_callbacks):
