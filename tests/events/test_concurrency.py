@@ -20,6 +20,9 @@ pytestmark = [
     pytest.mark.postgres_only,
     # serialized_rollback restores Wagtail's root page and locale after each flush.
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # Each race opens up to 50 database connections: under pytest-xdist two at once would pass
+    # PostgreSQL's default limit of 100, so they all run in one worker, one after another.
+    pytest.mark.xdist_group("row_lock_races"),
 ]
 
 CONFIRMED, WAITING = RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING
