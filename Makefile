@@ -12,11 +12,12 @@ PORT ?= 8000
 POSTGRES_TEST_URL ?= postgres://postgres@127.0.0.1:5432/club
 SQLITE_TEST_URL ?= sqlite:///$(CURDIR)/var/test-sqlite.sqlite3
 # The PostgreSQL and SQLite passes run in pytest-xdist workers, one per core by default. "loadgroup"
-# hands out tests in pytest-django's order (transactional tests last in each worker) and keeps
-# tests that share an outside resource (an xdist_group mark) in one worker. PYTEST_WORKERS=0 runs
+# keeps tests that share an outside resource (an xdist_group mark) in one worker; without the
+# reorder (which would start with the largest group) tests go out in pytest-django's order, so
+# transactional tests, which empty the database, come last in each worker. PYTEST_WORKERS=0 runs
 # in one process.
 PYTEST_WORKERS ?= 2
-XDIST := -n $(PYTEST_WORKERS) --dist loadgroup
+XDIST := -n $(PYTEST_WORKERS) --dist loadgroup --no-loadscope-reorder
 
 .PHONY: help
 help: ## List the targets
