@@ -7,6 +7,7 @@ secret, as the app would. Wagtail's autosave is off (see the fixture) so the pub
 page's only save.
 """
 
+import re
 import time
 
 import pytest
@@ -43,8 +44,14 @@ def _authenticator_code(secret: str) -> str:
 
 def _type_rich_text(page: Page, field: str, text: str) -> None:
     """Type into one of Draftail's rich-text editors, as an editor would."""
-    page.locator(f'[data-contentpath="{field}"] [contenteditable="true"]').click()
-    page.keyboard.type(text)
+    editor = page.locator(f'[data-contentpath="{field}"] [contenteditable="true"]')
+    editor.click()
+    # Draftail takes the focus once its editor has mounted; typing before that is lost.
+    expect(editor).to_be_focused()
+    editor.press_sequentially(text)
+    # Draftail copies its content into the form's hidden input a moment after the last key; a
+    # Publish click before that would post the field empty.
+    expect(page.locator(f"#id_{field}")).to_have_value(re.compile(re.escape(text)))
 
 
 @pytest.fixture
