@@ -50,6 +50,8 @@ if TYPE_CHECKING:
     from club.models import User
     from events.models import ExchangePage
 
+    from .composing import BatchComposer
+
 log = logging.getLogger(__name__)
 
 Status = OutboxMessage.Status
@@ -407,16 +409,18 @@ def messages_deliver(*, message_ids: list[int]) -> dict[int, str]:
         return outcomes
     from django.core.mail import mailers
 
+    from .composing import BatchComposer
     from .rendering import wording_for
 
     wordings = {kind: wording_for(kind) for kind in {m.kind for m in messages}}
+    composer = BatchComposer(wordings=wordings)  # renders each distinct email once
     mailer = mailers.default  # a fresh backend instance: one SMTP connection for the batch
     pending = list(messages)
     try:
         while pending:
             message = pending.pop(0)
             try:
-                _compose_into(message, wording=wordings[message.kind])
+                _compose_into(message, composer)
             except Exception as error:  # noqa: BLE001 - a broken template or a vanished row
                 log.exception("Outbox message %s could not be composed", message.pk)
                 outcomes[message.pk] = _record_failure(message, error, permanent=True)
@@ -484,11 +488,9 @@ def _release(messages: list[OutboxMessage]) -> None:
         )
 
 
-def _compose_into(message: OutboxMessage, *, wording: tuple[str, str] | None = None) -> None:
+def _compose_into(message: OutboxMessage, composer: BatchComposer) -> None:
     """Compose the email onto the row object; it is saved with the outcome of sending it."""
-    from .composing import compose
-
-    composed = compose(message, wording=wording)
+    composed = composer.compose(message)
     message.subject = composed.rendered.subject
     message.body_text = composed.rendered.text
     message.body_html = composed.rendered.html
