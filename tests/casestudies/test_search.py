@@ -57,6 +57,22 @@ def test_a_title_match_ranks_before_a_body_match(case_study_index, searchable):
 
 
 @pytest.mark.django_db
+def test_every_word_must_match(case_study_index, searchable):
+    _, body_match, _ = searchable
+    library = _library(case_study_index, q="tapestry zeppelin", sort="relevance")
+    assert [p.pk for p in library.page.object_list] == [body_match.pk]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ['"tapestry', 'tapestry"', '"tapestry"', '""tapestry'])
+def test_quotes_typed_into_a_search_are_not_an_error(client, case_study_index, searchable, typed):
+    title_match, body_match, _ = searchable
+    library = _library(case_study_index, q=typed, sort="relevance")
+    assert title_match.pk in [p.pk for p in library.page.object_list]
+    assert client.get(case_study_index.url, {"q": typed}).status_code == 200
+
+
+@pytest.mark.django_db
 def test_the_council_name_is_searched(case_study_index, searchable):
     _, body_match, _ = searchable
     library = _library(case_study_index, q="Fife")
