@@ -17,8 +17,11 @@ import platform
 import shutil
 import subprocess
 import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +52,7 @@ class Runner:
         self.args = args
         self.quick = args.quick
         self.results: dict[str, Any] = {}
+        self.saving = threading.Lock()
         self.log_dir = WORK / "logs"
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self.env = {
@@ -95,11 +99,54 @@ class Runner:
     def save_partial(self) -> None:
         """After every step, so a run stopped half-way still leaves what it measured."""
         RESULTS.mkdir(exist_ok=True)
-        partial = {**self.results, "partial": True}
-        (RESULTS / "partial.json").write_text(json.dumps(partial, indent=2, default=str))
+        with self.saving:  # the two template builds finish on their own threads
+            snapshot = {**self.results, "partial": True}
+            (RESULTS / "partial.json").write_text(json.dumps(snapshot, indent=2, default=str))
 
     def migrate(self, database: str) -> None:
         self.python("manage.py", "migrate", "--no-input", "-v0", database=database, timeout=900)
+
+    # --- the template databases ---------------------------------------------------------------
+
+    def build_templates(self, fingerprint: str, sqlite_template: Path | None) -> None:
+        """Build what is missing or out of date, the PostgreSQL and SQLite templates side by side.
+
+        Nothing is measured while they build, so running both at once costs no accuracy and
+        saves the shorter one's time (a fresh clone's --quick run needs both).
+        """
+        builds = []
+        if self.args.fresh or template_fingerprint() != fingerprint:
+            builds.append(partial(self.build_postgres_template, fingerprint))
+        else:
+            self.say("PostgreSQL: reusing the template database (migrations and demo unchanged)")
+        if sqlite_template is not None and (self.args.fresh or not sqlite_template.exists()):
+            builds.append(partial(self.build_sqlite_template, sqlite_template))
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            for build in [pool.submit(build) for build in builds]:
+                build.result()
+
+    def build_postgres_template(self, fingerprint: str) -> None:
+        self.say("PostgreSQL: migrating a template database and loading the demo tree (kept)")
+        admin_sql(*drop_statements(), "CREATE DATABASE club_bench_tpl")
+        tpl = postgres_url("club_bench_tpl")
+        self.migrate(tpl)
+        demo = self.step("template_pg", "demo", database=tpl, timeout=600)
+        if "error" in demo:
+            raise SystemExit(f"loading the demo tree failed: {demo['error']}")
+        # Only a complete template is marked; a run stopped half-way builds it again.
+        admin_sql(f"COMMENT ON DATABASE club_bench_tpl IS '{fingerprint}'")
+
+    def build_sqlite_template(self, template: Path) -> None:
+        self.say("SQLite: migrating a template file and loading the demo tree (kept)")
+        for old in WORK.glob("template-*.sqlite3*"):
+            old.unlink()
+        building = WORK / "template-building.sqlite3"
+        building.unlink(missing_ok=True)
+        self.migrate(f"sqlite:///{building}")
+        demo = self.step("template_sqlite", "demo", database=f"sqlite:///{building}")
+        if "error" in demo:
+            raise SystemExit(f"loading the demo tree into SQLite failed: {demo['error']}")
+        building.rename(template)  # only a complete template gets its name
 
     # --- the run ----------------------------------------------------------------------------
 
@@ -132,18 +179,8 @@ class Runner:
 
         fingerprint = template_fingerprint_wanted()
         admin_sql(*drop_statements(template=False))
-        if args.fresh or template_fingerprint() != fingerprint:
-            self.say("PostgreSQL: migrating a template database and loading the demo tree (kept)")
-            admin_sql(*drop_statements(), "CREATE DATABASE club_bench_tpl")
-            tpl = postgres_url("club_bench_tpl")
-            self.migrate(tpl)
-            demo = self.step("template_pg", "demo", database=tpl, timeout=600)
-            if "error" in demo:
-                raise SystemExit(f"loading the demo tree failed: {demo['error']}")
-            # Only a complete template is marked; a run stopped half-way builds it again.
-            admin_sql(f"COMMENT ON DATABASE club_bench_tpl IS '{fingerprint}'")
-        else:
-            self.say("PostgreSQL: reusing the template database (migrations and demo unchanged)")
+        sqlite_template = WORK / f"template-{fingerprint[:16]}.sqlite3"
+        self.build_templates(fingerprint, sqlite_template if "pages" in only else None)
 
         # PostgreSQL at 1×: every section.
         admin_sql("CREATE DATABASE club_bench_1x TEMPLATE club_bench_tpl")
@@ -232,19 +269,9 @@ class Runner:
         # SQLite at 1×: the embedded default must hold the same page budget.
         if "pages" in only:
             sqlite_file = WORK / "club_bench_1x.sqlite3"
-            template = WORK / f"template-{fingerprint[:16]}.sqlite3"
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{sqlite_file}{suffix}").unlink(missing_ok=True)
-            if args.fresh or not template.exists():
-                self.say("SQLite: migrating a template file and loading the demo tree (kept)")
-                for old in WORK.glob("template-*.sqlite3*"):
-                    old.unlink()
-                building = WORK / "template-building.sqlite3"
-                building.unlink(missing_ok=True)
-                self.migrate(f"sqlite:///{building}")
-                self.step("template_sqlite", "demo", database=f"sqlite:///{building}")
-                building.rename(template)  # only a complete template gets its name
-            shutil.copyfile(template, sqlite_file)
+            shutil.copyfile(sqlite_template, sqlite_file)
             dbs = f"sqlite:///{sqlite_file}"
             self.say("SQLite 1×: seeding")
             sections["seed_sqlite_1x"] = self.step(

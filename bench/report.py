@@ -195,7 +195,8 @@ def _other_rows(results: dict) -> dict[str, list[list[str]]]:
             out.setdefault("search", []).append(
                 [str(s["case_studies"]), str(s["page"]["p50_ms"]), str(s["page"]["p95_ms"]),
                  str((s.get("selector") or {}).get("p95_ms", "-")),
-                 str(s["raw_sql"]["p50_ms"]), str(s["raw_sql"]["p95_ms"]), str(s["p95_ratio"])]
+                 str(s["raw_sql"]["p50_ms"]), str(s["raw_sql"]["p95_ms"]), str(s["p95_ratio"]),
+                 _share_range(s.get("share_matched_by_term") or {})]
             )  # fmt: skip
     seeds = []
     for key in ("seed_pg_1x", "seed_pg_10x", "seed_sqlite_1x"):
@@ -207,6 +208,13 @@ def _other_rows(results: dict) -> dict[str, list[list[str]]]:
                           str(s["seconds"])])  # fmt: skip
     out["seed"] = seeds
     return out
+
+
+def _share_range(shares: dict[str, float | None]) -> str:
+    values = sorted(v for v in shares.values() if v is not None)
+    if not values:
+        return "-"
+    return f"{values[0]:.0%} to {values[-1]:.0%} (median {values[len(values) // 2]:.0%})"
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
@@ -231,6 +239,7 @@ SEARCH_HEADER = [
     "raw SQL p50 ms",
     "raw SQL p95 ms",
     "page p95 ×raw",
+    "share of library a term matches",
 ]
 RACE_HEADER = [
     "attempts",

@@ -83,31 +83,89 @@ VERBS = [
     "Simplifying",
     "Opening up",
 ]
-_WORDS_TEXT = (
-    "council residents budget savings income commercial trading company partnership community "
-    "volunteers outcomes evidence pilot prototype data dashboard digital platform app channel "
-    "shift demand prevention early help integrated neighbourhood hub locality place wellbeing "
-    "economy wealth building anchor institutions procurement social value carbon retrofit "
-    "insulation estate regeneration skills apprenticeships employment enterprise culture "
-    "leadership mindset risk appetite innovation mandate members officers cross-party workshop "
+# Case-study text is drawn the way real writing is: a few general words in almost every case
+# study, most words rarer the further down the list they are (Zipf's law: the word ranked r
+# comes up about 1/r as often as the first), and each case study's own topic supplying the
+# specific words. A search for a topic's word then matches the few case studies about it, as
+# in a real library, while a general word still matches most of them.
+_COMMON_TEXT = (
+    "council residents services team change people budget community partners outcomes data "
+    "staff approach pilot evidence leadership members officers savings demand digital "
+    "prevention local partnership design users feedback risk innovation culture funding "
+    "engagement collaboration trust insight improvement capacity mindset workshop "
     "transformation transactional transitional transformational better differently new "
-    "co-production commissioning commercialism collaboration budgeting shared services "
-    "libraries leisure parks waste recycling highways potholes transport buses rural coastal "
-    "tenants landlords homelessness temporary accommodation adults children families schools "
-    "carers dementia loneliness falls hospital discharge reablement telecare sensors automation"
+    "cross-party mandate co-production commissioning commercialism prototype dashboard "
+    "platform channel shift early intervention integrated neighbourhood hub locality place "
+    "wellbeing evaluation governance scrutiny cabinet portfolio strategy ambition listening "
+    "volunteers income trading shared budgeting anchor institutions wealth building value "
+    "skills employment enterprise rural coastal market town estate automation sensors"
 )
-WORDS = _WORDS_TEXT.split()
+COMMON_WORDS = _COMMON_TEXT.split()
+_COMMON_CUMULATIVE = list(itertools.accumulate(1 / r for r in range(1, len(COMMON_WORDS) + 1)))
+TOPIC_WORDS = {
+    "adult social care": "adults social care carers dementia reablement telecare falls "
+    "hospital discharge domiciliary loneliness independence assessment",
+    "children's services": "children families schools fostering adoption safeguarding "
+    "early years nurseries care leavers youth parenting attainment",
+    "housing": "housing tenants landlords homelessness temporary accommodation repairs "
+    "voids allocations damp mould lettings rough sleeping",
+    "waste and recycling": "waste recycling collections bins food kerbside fly-tipping "
+    "landfill reuse depot rounds contamination",
+    "libraries": "libraries books reading lending makerspace literacy branch volunteers "
+    "events catalogue study archives",
+    "highways": "highways potholes roads resurfacing gritting streetlights drainage "
+    "footways inspections defects contractors",
+    "planning": "planning applications local plan developers design code conservation "
+    "enforcement validation appeals heritage",
+    "public health": "public health smoking obesity physical activity screening "
+    "vaccination substance misuse sexual health inequalities",
+    "leisure": "leisure pools gyms parks sport playing fields memberships trust "
+    "facilities activity centres",
+    "customer contact": "customer contact centre calls webchat complaints enquiries "
+    "self-service telephony queues satisfaction",
+    "revenues and benefits": "revenues benefits council tax arrears debt collection "
+    "discretionary payments hardship reductions billing",
+    "economic development": "economy high street town centre investment inward "
+    "businesses start-ups grants regeneration jobs",
+    "climate and net zero": "climate net zero carbon emissions retrofit insulation heat "
+    "pumps solar biodiversity flooding adaptation",
+    "community safety": "community safety antisocial behaviour policing crime cctv "
+    "domestic abuse violence patrols wardens",
+    "transport": "transport buses cycling walking rail parking congestion electric "
+    "vehicles charging routes concessionary",
+    "digital services": "digital services website apps online forms cloud cyber "
+    "broadband connectivity accessibility software",
+    "workforce": "workforce recruitment retention apprenticeships agile wellbeing "
+    "training pay hybrid working vacancies",
+    "procurement": "procurement contracts tenders suppliers social value spend frameworks "
+    "category sourcing audits",
+    "regeneration": "regeneration masterplan brownfield land assembly homes "
+    "placemaking heritage quarter riverside demolition",
+    "youth services": "youth services clubs young people detached workers mentoring "
+    "apprentices holiday activities participation",
+}
+_TOPIC_WORD_LISTS = {topic: text.split() for topic, text in TOPIC_WORDS.items()}
+_ALL_TOPIC_WORDS = sorted({w for words in _TOPIC_WORD_LISTS.values() for w in words})
 NATIONS = ["england", "scotland", "wales", "northern-ireland"]
 COUNCIL_TYPES = ["county", "district", "unitary", "metropolitan-borough", "london-borough"]
 ROLES = ["councillor", "political-leader", "chief-executive", "director", "officer"]
 
 
-def sentence(rng: random.Random, words: int) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
+def sentence(rng: random.Random, words: int, topic: str | None = None) -> str:
+    """A quarter of the words from the topic, one in twenty-five from any topic, the rest common."""
+    chosen = rng.choices(COMMON_WORDS, cum_weights=_COMMON_CUMULATIVE, k=words)
+    own = _TOPIC_WORD_LISTS[topic] if topic is not None else None
+    for position in range(words):
+        draw = rng.random()
+        if own is not None and draw < 0.25:
+            chosen[position] = rng.choice(own)
+        elif draw > 0.96:  # a passing mention of another topic
+            chosen[position] = rng.choice(_ALL_TOPIC_WORDS)
+    return " ".join(chosen).capitalize() + "."
 
 
-def paragraph(rng: random.Random, sentences: int = 4) -> str:
-    return " ".join(sentence(rng, rng.randint(8, 16)) for _ in range(sentences))
+def paragraph(rng: random.Random, sentences: int = 4, topic: str | None = None) -> str:
+    return " ".join(sentence(rng, rng.randint(8, 16), topic) for _ in range(sentences))
 
 
 def chunks(items: Sequence, size: int = BATCH) -> Iterator[Sequence]:
@@ -557,14 +615,14 @@ def _case_studies(scale: Scale, rng: random.Random, councils: list[int]) -> list
             CaseStudyPageFactory.build(
                 title=f"{rng.choice(VERBS)} {topic} in bench council {n % len(councils)} ({n})",
                 slug=f"bench-case-study-{n}",
-                summary=f"How a council changed {topic}. " + paragraph(rng, 2),
+                summary=f"How a council changed {topic}. " + paragraph(rng, 2, topic),
                 programme_name=f"{rng.choice(VERBS)} {topic}",
                 period_start=year - 1,
                 period_end=year,
                 published_on=date(year, 1 + n % 12, 1 + n % 28),
-                challenge=f"<p>{paragraph(rng)}</p><p>{paragraph(rng)}</p>",
-                approach=f"<p>{paragraph(rng)}</p><p>{paragraph(rng)}</p>",
-                lessons_learned=f"<p>{paragraph(rng, 3)}</p>",
+                challenge=f"<p>{paragraph(rng, 4, topic)}</p><p>{paragraph(rng, 4, topic)}</p>",
+                approach=f"<p>{paragraph(rng, 4, topic)}</p><p>{paragraph(rng, 4, topic)}</p>",
+                lessons_learned=f"<p>{paragraph(rng, 3, topic)}</p>",
                 change_level=levels[n % 3],
                 mandate_better=n % 2 == 0,
                 mandate_differently=n % 3 == 0,
