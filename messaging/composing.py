@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.urls import reverse
+from django.urls import get_urlconf, reverse
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
 
@@ -59,9 +60,20 @@ def absolute(url: str) -> str:
     return url if url.startswith("http") else settings.SITE_BASE_URL + url
 
 
+_SIGNED_SLOT = "SIGNED"
+
+
+@lru_cache(maxsize=4)
+def _unsubscribe_path(urlconf: str) -> str:
+    # Reversed once per URLconf, not once per email: a token is letters, digits and "-_:.",
+    # which a URL keeps as they are, so putting it in the slot gives what reverse() would.
+    return reverse("messaging:unsubscribe", args=[_SIGNED_SLOT], urlconf=urlconf)
+
+
 def unsubscribe_url(*, person_id: int, preference: str) -> str:
     token = unsubscribe_token(person_id=person_id, preference=preference)
-    return settings.SITE_BASE_URL + reverse("messaging:unsubscribe", args=[token])
+    path = _unsubscribe_path(get_urlconf() or settings.ROOT_URLCONF)
+    return settings.SITE_BASE_URL + path.replace(_SIGNED_SLOT, token)
 
 
 def exchange_context(*, exchange: ExchangePage) -> dict[str, Any]:

@@ -129,3 +129,18 @@ def test_a_delivered_batch_sends_and_keeps_each_persons_own_email(exchange):
         assert f"Dear {message.person.first_name}," in sent.body
         assert message.body_text == sent.body  # the row keeps exactly what went out
         assert message.headers["List-Unsubscribe"] == sent.extra_headers["List-Unsubscribe"]
+
+
+@pytest.mark.django_db
+def test_unsubscribe_links_are_what_reversing_the_url_gives(person):
+    from django.conf import settings
+    from django.urls import reverse
+
+    from messaging.composing import unsubscribe_url
+    from messaging.tokens import unsubscribe_token, unsubscribe_token_read
+
+    for preference in ("receive_invitations", "receive_case_study_digest"):
+        token = unsubscribe_token(person_id=person.pk, preference=preference)
+        expected = settings.SITE_BASE_URL + reverse("messaging:unsubscribe", args=[token])
+        assert unsubscribe_url(person_id=person.pk, preference=preference) == expected
+        assert unsubscribe_token_read(token) == (person.pk, preference)
