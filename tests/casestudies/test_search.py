@@ -110,6 +110,29 @@ def test_site_search_ranks_titles_first_and_shows_summaries(client, searchable):
 
 
 @pytest.mark.django_db
+def test_site_search_runs_the_same_queries_whatever_kinds_of_page_match(
+    client, searchable, exchange_index
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from events.factories import ExchangePageFactory
+
+    ExchangePageFactory(
+        parent=exchange_index, title="Tapestry Exchange", summary="Leaders weave plans."
+    )
+    client.get("/search/", {"q": "tapestry"})  # fills the caches a first result fills (site roots)
+    counts = {}
+    for words in ("zeppelin", "tapestry"):  # one case study; then case studies and an Exchange
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get("/search/", {"q": words}).content.decode()
+        counts[words] = len(queries)
+    assert "Leaders weave plans." in html
+    assert '<p class="card__meta">Exchange</p>' in html
+    assert counts["zeppelin"] == counts["tapestry"]
+
+
+@pytest.mark.django_db
 def test_site_search_without_words_asks_for_some(client, home_page):
     response = client.get("/search/")
     assert response.status_code == 200
