@@ -329,8 +329,7 @@ def _facet_conditions(selected: dict[str, list[str]]) -> dict[str, Q]:
     """What each facet with a selection asks of a case study (choices within a facet: any).
 
     Many-to-many facets test the page's id against one uncorrelated subquery each, which the
-    database works out once (a hashed set) rather than once a row; the meaning is the filter
-    set's (`casestudies.filters.CaseStudyFilterSet`).
+    database works out once (a hashed set) rather than once a row.
     """
     themes = CaseStudyPage.themes.through.objects
     models = CaseStudyPage.delivery_models.through.objects

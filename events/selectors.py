@@ -452,6 +452,11 @@ NOT_A_MEMBER = (
 )
 
 
+def _registration_refusal(*, window_refusal: str, member: bool) -> str:
+    """Why a signed-in viewer may not register themselves ("" if they may)."""
+    return window_refusal or ("" if member else NOT_A_MEMBER)
+
+
 def exchange_page_context(*, exchange: ExchangePage, viewer: Any) -> dict[str, Any]:
     """The Exchange page: status and numbers, and what this viewer may do.
 
@@ -476,12 +481,8 @@ def exchange_page_context(*, exchange: ExchangePage, viewer: Any) -> dict[str, A
         )
         panel.show_joining_details = confirmed or editor
         member = person_is_approved_member(person=viewer)
-        if window_refusal:
-            panel.refusal = window_refusal
-        elif not member:
-            panel.refusal = NOT_A_MEMBER
-        else:
-            panel.can_register_self = panel.registration is None
+        panel.refusal = _registration_refusal(window_refusal=window_refusal, member=member)
+        panel.can_register_self = not panel.refusal and panel.registration is None
         panel.is_council_admin = person_admin_councils(person=viewer).exists()
         if not window_refusal and panel.is_council_admin:
             panel.colleagues = _colleagues_not_registered(exchange=exchange, admin=viewer)
@@ -516,7 +517,7 @@ def registration_options(*, exchange: ExchangePage, viewer: Any) -> Registration
     window_refusal = registration_window_refusal(exchange=exchange)
     registration = registration_active_for(exchange=exchange, person=viewer)
     member = person_is_approved_member(person=viewer)
-    refusal = window_refusal or ("" if member else NOT_A_MEMBER)
+    refusal = _registration_refusal(window_refusal=window_refusal, member=member)
     return RegistrationOptions(
         # Someone already registered may still post (a second tab): the service says so.
         include_self=(not refusal and registration is None) or registration is not None,

@@ -1,5 +1,7 @@
 """Site search: every live, public page, best match first (titles and summaries weigh most)."""
 
+from functools import cache
+
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
@@ -39,14 +41,15 @@ def site_search(request: HttpRequest) -> HttpResponse:
 SNIPPET_FIELDS = ("summary", "intro")
 
 
-def _snippet_sources() -> list[tuple[type[Page], str]]:
+@cache  # the page models are fixed once Django has loaded the apps
+def _snippet_sources() -> tuple[tuple[type[Page], str], ...]:
     sources = []
     for model in get_page_models():
         own = {f.name for f in model._meta.get_fields() if f.concrete and f.model is model}
         field = next((name for name in SNIPPET_FIELDS if name in own), None)
         if field is not None:
             sources.append((model, field))
-    return sources
+    return tuple(sources)
 
 
 def _add_snippets(results: list[Page]) -> None:
