@@ -9,6 +9,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from home.content_cache import KeptViewRestrictions
+
 from .blocks import OutcomesBlock
 from .serializers import (
     CouncilSerializer,
@@ -30,7 +32,7 @@ __all__ = [
 RICH_TEXT_FEATURES = ["h3", "bold", "italic", "link", "ol", "ul"]
 
 
-class CaseStudyIndexPage(Page):
+class CaseStudyIndexPage(KeptViewRestrictions, Page):
     """The library of shared solutions: every published case study, newest first."""
 
     search_result_label = "Case studies"  # what site search calls this kind of page
@@ -63,7 +65,7 @@ class CaseStudyIndexPage(Page):
         return context
 
 
-class CaseStudyPage(Page):
+class CaseStudyPage(KeptViewRestrictions, Page):
     """One council's (or several councils') change, written up for others to learn from."""
 
     search_result_label = "Case study"  # what site search calls this kind of page

@@ -13,6 +13,7 @@ from wagtail.search import index
 
 from club.models import Role
 from home.blocks import BodyBlock
+from home.content_cache import KeptViewRestrictions
 
 from .blocks import AgendaBlock, OutputsBlock
 from .serializers import ThemeSerializer
@@ -79,7 +80,7 @@ class Speaker(index.Indexed, models.Model):
         return f"{self.name}, {self.organisation}" if self.organisation else self.name
 
 
-class ExchangeIndexPage(Page):
+class ExchangeIndexPage(KeptViewRestrictions, Page):
     """The annual programme: upcoming Exchanges first, then past ones with their outputs."""
 
     search_result_label = "Exchanges"  # what site search calls this kind of page
@@ -101,7 +102,7 @@ class ExchangeIndexPage(Page):
         return context
 
 
-class ExchangePage(Page):
+class ExchangePage(KeptViewRestrictions, Page):
     """One Exchange: a meeting of political and managerial leaders on one area of interest."""
 
     search_result_label = "Exchange"  # what site search calls this kind of page

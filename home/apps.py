@@ -3,3 +3,6 @@ from django.apps import AppConfig
 
 class HomeConfig(AppConfig):
     name = "home"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401 - connects the receivers

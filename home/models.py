@@ -8,9 +8,10 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import BodyBlock
+from .content_cache import KeptViewRestrictions
 
 
-class HomePage(Page):
+class HomePage(KeptViewRestrictions, Page):
     """The club's front door: what it is, the next Exchanges and the newest case studies."""
 
     intro = models.TextField(help_text="One or two sentences under the page title.")
@@ -56,7 +57,7 @@ class HomePage(Page):
         return context
 
 
-class ContentPage(Page):
+class ContentPage(KeptViewRestrictions, Page):
     """A general page of text: About the club, How to join, the accessibility statement."""
 
     search_result_label = "Page"  # what site search calls this kind of page
@@ -73,3 +74,17 @@ class ContentPage(Page):
     parent_page_types = ["home.HomePage", "home.ContentPage"]
     subpage_types = ["home.ContentPage"]
     template = "home/content_page.html"
+
+
+class ContentVersion(models.Model):
+    """One row whose token changes with every change to what visitors can be shown.
+
+    Pages published, moved or deleted, view restrictions, sites, and what case studies are filed
+    under (home.signals, casestudies.signals). Each process keeps what page routing and the case
+    -study library read between requests while the token stays the same (home.content_cache).
+    """
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return self.token

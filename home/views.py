@@ -8,7 +8,9 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.static import serve
+from wagtail import views as wagtail_views
 
+from home.content_cache import serving
 from home.tasks import HEARTBEAT_KEY
 
 _redis_client = None
@@ -80,3 +82,9 @@ def media(request: HttpRequest, path: str) -> HttpResponse:
     if clean.split("/", 1)[0] in ("documents", "..", ".", ""):
         raise Http404("Not found")
     return serve(request, clean, document_root=settings.MEDIA_ROOT)
+
+
+def serve_page(request: HttpRequest, path: str) -> HttpResponse:
+    """Wagtail's page view, reading the top of the page tree from what this process keeps."""
+    with serving(request):
+        return wagtail_views.serve(request, path)

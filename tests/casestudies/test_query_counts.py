@@ -16,6 +16,7 @@ from casestudies.factories import CaseStudyPageFactory, DeliveryModelFactory, Th
 from casestudies.models import CaseStudyPage
 from club.factories import CouncilFactory, MembershipFactory
 from club.models import CouncilType, Nation
+from home.content_cache import content_changed
 
 QUERY_BUDGET = 12  # every public page, whatever the data (issue 9)
 
@@ -81,6 +82,7 @@ def _bulk_case_studies(index: Page, count: int, *, themes, councils) -> None:
         batch_size=500,
     )
     Page.objects.filter(pk=index.pk).update(numchild=index.numchild + count)
+    content_changed()  # bulk writes send no signals: say so, as any bulk loader must
 
 
 def _page_queries(captured: CaptureQueriesContext) -> int:
@@ -137,6 +139,8 @@ def test_query_counts_do_not_grow_with_the_number_of_case_studies(client, case_s
 
     _bulk_case_studies(case_study_index, 990, themes=themes, councils=councils)
     assert CaseStudyPage.objects.live().count() == 1000
+    for url, params in scenarios:  # the content changed: each process builds what it keeps again
+        _queries(client, url, params)
     at_thousand = [_queries(client, url, params) for url, params in scenarios]
     visitor_at_thousand = [_queries(visitor, url, params) for url, params in scenarios]
 

@@ -1,0 +1,146 @@
+"""What each process keeps of the page tree and the library follows every change at once: pages
+published, unpublished and moved, view restrictions, case studies and their taxonomy."""
+
+import contextlib
+import re
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Page, PageViewRestriction
+
+from casestudies.factories import CaseStudyPageFactory, ThemeFactory
+from club.factories import CouncilFactory
+from club.models import Nation
+from home.content_cache import content_changed, current_token
+from home.factories import ContentPageFactory
+from home.models import ContentVersion
+
+pytestmark = pytest.mark.django_db
+
+
+def _status(client, url: str) -> int:
+    return client.get(url).status_code
+
+
+def test_a_content_page_is_served_with_one_query_once_the_tree_is_kept(client, home_page):
+    ContentPageFactory(parent=home_page, slug="about", show_in_menus=True)
+    client.get("/about/")
+    with CaptureQueriesContext(connection) as captured:
+        assert _status(client, "/about/") == 200
+    # The token; the site, the home page, its children and the restrictions are kept.
+    assert [q["sql"] for q in captured.captured_queries] == [
+        "SELECT token FROM home_contentversion WHERE id = 1"
+    ]
+
+
+def test_publishing_and_unpublishing_show_at_once(client, home_page):
+    ContentPageFactory(parent=home_page, slug="about", show_in_menus=True)
+    join = ContentPageFactory(
+        parent=home_page, title="How to join", slug="how-to-join", show_in_menus=True, live=False
+    )
+    client.get("/about/")  # the process keeps the tree as it is now
+    assert _status(client, "/how-to-join/") == 404
+
+    join.save_revision().publish()
+    assert _status(client, "/how-to-join/") == 200
+    assert 'href="/how-to-join/"' in client.get("/about/").content.decode()
+
+    join.refresh_from_db()
+    join.unpublish()
+    assert _status(client, "/how-to-join/") == 404
+    assert 'href="/how-to-join/"' not in client.get("/about/").content.decode()
+
+
+def test_a_view_restriction_applies_at_once_and_lifts_at_once(client, home_page):
+    plans = ContentPageFactory(parent=home_page, slug="plans")
+    ContentPageFactory(parent=plans, slug="detail")
+    assert _status(client, "/plans/detail/") == 200
+
+    restriction = PageViewRestriction.objects.create(
+        page=plans, restriction_type=PageViewRestriction.LOGIN
+    )
+    assert _status(client, "/plans/detail/") == 302  # to sign in
+    assert _status(client, "/plans/") == 302
+
+    restriction.delete()
+    assert _status(client, "/plans/detail/") == 200
+
+
+def test_a_moved_page_answers_at_its_new_address(client, home_page):
+    about = ContentPageFactory(parent=home_page, slug="about")
+    history = ContentPageFactory(parent=home_page, slug="history")
+    assert _status(client, "/history/") == 200
+
+    history.move(about, pos="last-child")
+    assert _status(client, "/about/history/") == 200
+    assert _status(client, "/history/") != 200  # gone (or redirected), not served from memory
+
+
+def test_the_token_written_by_another_process_is_what_counts(client, home_page):
+    page = ContentPageFactory(parent=home_page, slug="news")
+    assert _status(client, "/news/") == 200
+    # Another process unpublishes the page: its rows change, and so does the token, in one
+    # transaction; this process sends no signal of its own.
+    Page.objects.filter(pk=page.pk).update(live=False)
+    assert _status(client, "/news/") == 200  # kept: only the token says the tree changed
+    ContentVersion.objects.filter(pk=1).update(token="written-by-another-process")
+    assert _status(client, "/news/") == 404
+
+
+def test_a_rolled_back_change_cannot_pass_for_a_later_one(home_page):
+    before = current_token()
+    with contextlib.suppress(RuntimeError), transaction.atomic():
+        content_changed()
+        inside = current_token()
+        raise RuntimeError("the editor's save failed")
+    assert current_token() == before
+    content_changed()
+    assert current_token() not in (before, inside)
+
+
+def _library(client, url: str) -> tuple[str, dict[str, str]]:
+    """The results summary and each theme or nation choice's label with its count."""
+    body = client.get(url).content.decode()
+    summary = re.search(r'<p class="results-summary"[^>]*>([^<]*)</p>', body).group(1)
+    choices = dict(
+        re.findall(
+            r'<label for="facet-[a-z]+-\d+">([^<]+?) <span class="facet__count">'
+            r'<span class="visually-hidden">, </span>(\d+)<',
+            body,
+        )
+    )
+    return summary, choices
+
+
+def test_the_library_counts_follow_publishing_and_the_taxonomy(client, case_study_index):
+    housing = ThemeFactory(name="Housing")
+    council = CouncilFactory(nation=Nation.WALES)
+    first = CaseStudyPageFactory(parent=case_study_index, themes=[housing], councils=[council])
+    url = case_study_index.url
+    summary, choices = _library(client, url)
+    assert (summary, choices["Housing"], choices["Wales"], choices["2024"]) == (
+        "1 case study",
+        "1",
+        "1",
+        "1",
+    )
+
+    second = CaseStudyPageFactory(parent=case_study_index, themes=[housing], councils=[council])
+    summary, choices = _library(client, url)
+    assert (summary, choices["Housing"], choices["Wales"]) == ("2 case studies", "2", "2")
+
+    housing.name = "Homes and housing"
+    housing.save()
+    council.nation = Nation.SCOTLAND
+    council.save()
+    summary, choices = _library(client, url)
+    assert choices.get("Homes and housing") == "2" and "Housing" not in choices
+    assert choices.get("Scotland") == "2" and "Wales" not in choices
+
+    second.unpublish()
+    first.refresh_from_db()
+    PageViewRestriction.objects.create(page=first, restriction_type=PageViewRestriction.LOGIN)
+    summary, choices = _library(client, url)
+    assert summary == "0 case studies"
+    assert "Homes and housing" not in choices
