@@ -132,14 +132,17 @@ def _page_rows(results: dict) -> list[list[str]]:
             f"{bare.get('p95_ms', '-')}",
             "1",
             "-",
+            "-",
+            "-",
             f"{bare_lite.get('median_ms', '-')}",
             "1",
         ]
     )
     for label, row in one.items():
         if "median_ms" not in row:
-            rows.append([label, f"HTTP {row.get('status')}", "", "", "", "", "", "", ""])
+            rows.append([label, f"HTTP {row.get('status')}", *[""] * (len(PAGE_HEADER) - 2)])
             continue
+        after = row.get("after_edit") or {}
         rows.append(
             [
                 label,
@@ -148,6 +151,8 @@ def _page_rows(results: dict) -> list[list[str]]:
                 str(row["median_ms"]),
                 str(row["p95_ms"]),
                 str(row["ratio"]),
+                str(ten.get(label, {}).get("median_ms", "-")),
+                f"{after['median_ms']} ({after['queries']} queries)" if after else "-",
                 str(cached.get(label, {}).get("median_ms", "-")),
                 str(lite.get(label, {}).get("median_ms", "-")),
                 str(lite.get(label, {}).get("ratio", "-")),
@@ -163,6 +168,8 @@ PAGE_HEADER = [
     "PG median ms",
     "PG p95 ms",
     "PG ×bare",
+    "PG 10× median ms",
+    "PG after an edit ms",
     "cached median ms",
     "SQLite median ms",
     "SQLite ×bare",

@@ -68,7 +68,8 @@ def _case_study_cards() -> QuerySet[CaseStudyPage]:
 
 
 def case_studies_latest(*, limit: int = 3) -> list[CaseStudyPage]:
-    return list(_case_study_cards()[:limit])
+    """The newest cards, the same for every visitor: kept until the content changes."""
+    return kept_for(("latest-case-studies", limit), lambda: list(_case_study_cards()[:limit]))
 
 
 def _has_unsaved_relations(page: CaseStudyPage) -> bool:
