@@ -34,6 +34,7 @@ from django.utils import timezone
 from casestudies.taxonomy import Theme
 from club.models import Council, Membership, Role
 from club.selectors import person_admin_councils, person_is_approved_member
+from home.content_cache import kept_for
 from home.visibility import public
 
 from .models import (
@@ -177,7 +178,12 @@ def programme_context(
     *, index_page: ExchangeIndexPage, params: Any, per_page: int = PROGRAMME_PAGE_SIZE
 ) -> dict[str, Any]:
     """The programme page: filters, one page of Exchanges, split into upcoming and past."""
-    themes = list(Theme.objects.filter(exchanges__isnull=False).distinct().order_by("name"))
+    # The themes in use and how many Exchanges each filter leaves are the same for every visitor
+    # until the content changes: kept (home.content_cache), so a request reads only its page.
+    themes = kept_for(
+        ("programme-themes",),
+        lambda: list(Theme.objects.filter(exchanges__isnull=False).distinct().order_by("name")),
+    )
     filters = ProgrammeFilters(themes=themes, formats=list(ExchangeFormat.choices))
     pages = _live_exchanges(index_page)
     theme_slug = params.get("theme", "")
@@ -194,6 +200,10 @@ def programme_context(
 
     now = timezone.now()
     paginator = Paginator(_programme_order(pages, now), per_page)
+    if filters.theme or not theme_slug:  # a known filter: a bounded number of kept counts
+        theme_key = filters.theme.pk if filters.theme else None
+        key = ("programme-count", index_page.pk, theme_key, filters.format)
+        paginator.count = kept_for(key, pages.count)
     page_obj: PaginatorPage = paginator.get_page(params.get("page"))
     items = list(page_obj.object_list)
     query = {k: v for k, v in (("theme", theme_slug), ("format", filters.format)) if v}

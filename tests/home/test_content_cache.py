@@ -12,6 +12,7 @@ from wagtail.models import Page, PageViewRestriction
 from casestudies.factories import CaseStudyPageFactory, ThemeFactory
 from club.factories import CouncilFactory
 from club.models import Nation
+from events.factories import ExchangePageFactory
 from home.content_cache import content_changed, current_token
 from home.factories import ContentPageFactory
 from home.models import ContentVersion
@@ -144,3 +145,23 @@ def test_the_library_counts_follow_publishing_and_the_taxonomy(client, case_stud
     summary, choices = _library(client, url)
     assert summary == "0 case studies"
     assert "Homes and housing" not in choices
+
+
+def test_the_programme_pages_and_theme_filter_follow_publishing(client, exchange_index):
+    housing = ThemeFactory(name="Housing")
+    exchanges = [ExchangePageFactory(parent=exchange_index) for _ in range(12)]
+    url = exchange_index.url
+    body = client.get(url).content.decode()
+    assert "Page 1 of" not in body  # one page of twelve
+    assert 'value="housing"' not in body  # no Exchange has the theme yet
+
+    extra = ExchangePageFactory(parent=exchange_index, theme=housing)
+    body = client.get(url).content.decode()
+    assert "Page 1 of 2" in body
+    assert 'value="housing"' in body
+    assert "Page 1 of" not in client.get(url, {"theme": "housing"}).content.decode()
+
+    extra.unpublish()
+    exchanges[0].unpublish()
+    body = client.get(url).content.decode()
+    assert "Page 1 of" not in body
