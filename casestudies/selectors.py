@@ -1,5 +1,6 @@
 """Reads about case studies: cards, the detail page's related content, and the faceted library."""
 
+from array import array
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.db.models import (
     DateField,
     Exists,
     ExpressionWrapper,
+    F,
     FloatField,
     IntegerField,
     OuterRef,
@@ -23,11 +25,10 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
-    Window,
     prefetch_related_objects,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast, ExtractYear, RowNumber, TruncYear
+from django.db.models.functions import Cast, ExtractYear, TruncYear
 from django.http import HttpRequest, QueryDict
 from wagtail.models import Page, WorkflowState
 
@@ -168,6 +169,7 @@ def case_study_detail_context(*, page: CaseStudyPage, viewer: User | AnonymousUs
 
 PER_PAGE = 12
 SEARCH_MAX_CHARS = 200
+KEPT_IDS = 5_000  # a choice of filters leaving at most this many keeps their ids in order
 SORTS = {"newest": "Newest first", "relevance": "Best match first"}
 
 
@@ -400,11 +402,12 @@ def _narrow(
     """Facet counts, the total and one page of results, in one query.
 
     The matching case studies (the search, when there is one, runs here and only here) are
-    worked out once in a common table expression, with their place in the chosen order and a
+    worked out once in a common table expression, with the values they are sorted by and a
     flag per applied facet. Each facet is then counted over the rows that pass every *other*
     facet (so choices within a facet stay alternatives), as one grouped branch of a `UNION ALL`;
-    another branch gives the page of results, moved back to the last page when `offset` is
-    past the end.
+    another branch sorts the rows that pass every facet and gives the page of results, moved
+    back to the last page when `offset` is past the end. Only those rows are sorted: numbering
+    every matching row in order sorted the whole library on each request (90 ms at 50,000).
     """
     connection = connections[matching.db]
     quote = connection.ops.quote_name
@@ -412,16 +415,20 @@ def _narrow(
         f"ok_{name}": ExpressionWrapper(condition, output_field=BooleanField())
         for name, condition in conditions.items()
     }
+    sort_keys = {f"sort_{n}": key for n, key in enumerate(_sort_keys(order_by))}
     # Model fields first, then annotations: the order Django selects them in.
-    columns = ["pk", "change_level", *MANDATE_FIELDS.values(), "facet_year", "position", *flags]
+    columns = ["pk", "change_level", *MANDATE_FIELDS.values(), "facet_year", *sort_keys, *flags]
     rows = (
         matching.order_by()
         .annotate(
             facet_year=Cast(ExtractYear("published_on"), CharField()),
-            position=Window(RowNumber(), order_by=order_by),
+            **{name: expression for name, (expression, _) in sort_keys.items()},
             **flags,
         )
         .values(*columns)
+    )
+    in_order = ", ".join(
+        f"{name} {'DESC' if descending else 'ASC'}" for name, (_, descending) in sort_keys.items()
     )
     inner_sql, inner_params = rows.query.get_compiler(using=matching.db).as_sql()
     names = ["id", *columns[1:]]  # the common table expression names its columns itself
@@ -445,9 +452,11 @@ def _narrow(
         f"(SELECT CASE WHEN %s < COUNT(*) THEN %s ELSE ((COUNT(*) - 1) / {PER_PAGE}) * {PER_PAGE}"  # noqa: S608
         f" END FROM m WHERE {where()})"
     )
+    # The page's rows, numbered in order (the twelve of them, not every match).
     page = (
-        f"(SELECT m.id, m.position FROM m WHERE {where()} ORDER BY m.position"  # noqa: S608
-        f" LIMIT {PER_PAGE} OFFSET {start}) p"
+        f"(SELECT r.id, ROW_NUMBER() OVER (ORDER BY {in_order}) AS position"  # noqa: S608
+        f" FROM (SELECT m.* FROM m WHERE {where()} ORDER BY {in_order}"
+        f" LIMIT {PER_PAGE} OFFSET {start}) r) p"
     )
     # (facet, value expression, count expression, tables, condition, grouped by the value?)
     branches = [
@@ -498,23 +507,53 @@ def _narrow(
     return narrowed
 
 
-def _whole_library(
-    index_page: CaseStudyIndexPage, base: QuerySet[CaseStudyPage], order_by: list, offset: int
+def _browse(
+    index_page: CaseStudyIndexPage,
+    base: QuerySet[CaseStudyPage],
+    selected: dict[str, list[str]],
+    conditions: dict[str, Q],
+    order_by: list,
+    offset: int,
 ) -> _Narrowed:
-    """The library unfiltered: facet counts and total kept, one page of results read each time."""
+    """The library without search words, for one choice of filters.
+
+    Its facet counts and total, and for a choice that leaves at most `KEPT_IDS` case studies
+    their ids in order, are the same for every visitor until the content changes, so they are
+    kept (home.content_cache). Counting afresh reads the whole library (600 ms at 50,000 case
+    studies with two filters, docs/performance.md); a request then reads only its page's ids,
+    newest first from the published_on index, or none at all.
+    """
+    choice = tuple((name, tuple(sorted(values))) for name, values in selected.items() if values)
+    matching = base.filter(*conditions.values()).order_by(*order_by)
     computed: list[_Narrowed] = []
 
-    def count() -> tuple[dict[str, dict[str, int]], int]:
-        computed.append(_narrow(base, {}, order_by, offset))
-        return computed[0].counts, computed[0].total
+    def count() -> tuple[dict[str, dict[str, int]], int, array | None]:
+        computed.append(_narrow(base, conditions, order_by, offset))
+        counts, total = computed[0].counts, computed[0].total
+        ids = array("i", matching.values_list("pk", flat=True)) if total <= KEPT_IDS else None
+        return counts, total, ids
 
-    counts, total = kept_for(("library-counts", index_page.pk), count)
+    counts, total, ids = kept_for(("library-counts", index_page.pk, choice), count)
     if computed:
         return computed[0]
     # Past the end: the last page, as `_narrow` does.
     start = offset if offset < total else max(total - 1, 0) // PER_PAGE * PER_PAGE
-    page_ids = list(base.order_by(*order_by).values_list("pk", flat=True)[start : start + PER_PAGE])
+    if ids is not None:
+        page_ids = list(ids[start : start + PER_PAGE])
+    else:
+        page_ids = list(matching.values_list("pk", flat=True)[start : start + PER_PAGE])
     return _Narrowed(counts=counts, total=total, page_ids=page_ids)
+
+
+def _sort_keys(order_by: list) -> list[tuple[Any, bool]]:
+    """Each term of a queryset's ordering as (expression, descending)."""
+    keys = []
+    for term in order_by:
+        if isinstance(term, str):
+            keys.append((F(term.lstrip("-")), term.startswith("-")))
+        else:  # an OrderBy expression, such as the search backend's rank
+            keys.append((term.expression, term.descending))
+    return keys
 
 
 def _requested_page(raw: str | None, notes: list[str]) -> int:
@@ -547,8 +586,9 @@ def case_study_library(*, index_page: CaseStudyIndexPage, params: QueryDict) -> 
 
     Four queries whatever the number of case studies: the choices; the facet counts, the total
     and the page's ids (the search runs inside this one, once); the page's case studies; and
-    their councils and themes. The choices, and the counts of the library unfiltered, are the
-    same for every visitor until the content changes, so they are kept (home.content_cache).
+    their councils and themes. The choices, and the counts of each choice of filters without
+    search words, are the same for every visitor until the content changes, so they are kept
+    (home.content_cache).
     """
     live = CaseStudyPage.objects.live().child_of(index_page)
     base = public(live)
@@ -566,10 +606,10 @@ def case_study_library(*, index_page: CaseStudyIndexPage, params: QueryDict) -> 
     requested = _requested_page(params.get("page"), notes)
     conditions = _facet_conditions(selected)
     offset = (requested - 1) * PER_PAGE
-    if query or conditions:
+    if query:
         narrowed = _narrow(matching, conditions, order_by, offset)
     else:
-        narrowed = _whole_library(index_page, base, order_by, offset)
+        narrowed = _browse(index_page, base, selected, conditions, order_by, offset)
 
     facets = []
     for name, label in FACETS.items():

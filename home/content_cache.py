@@ -16,6 +16,7 @@ uses Redis, so a cache outage cannot serve a stale page tree.
 import copy
 import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -63,7 +64,7 @@ class Snapshot:
     has_aliases: bool  # an alias is checked through its source page: leave those to Wagtail
     root_paths: list  # Wagtail's site root paths, which every page address is worked out from
     sites: dict[tuple[str, int], Site | None] = field(default_factory=dict)
-    kept: dict[Any, Any] = field(default_factory=dict)  # see `kept_for`
+    kept: OrderedDict[Any, Any] = field(default_factory=OrderedDict)  # see `kept_for`
 
     def is_restricted(self, path: str) -> bool:
         return any(path.startswith(restricted) for restricted, _ in self.restrictions)
@@ -165,11 +166,22 @@ class KeptViewRestrictions:
         return PageViewRestriction.objects.filter(pk__in=ids)
 
 
+def kept_restricted_paths() -> list[str] | None:
+    """While a page is served: the tree paths of the restricted pages, as kept; else None."""
+    snapshot = _serving.get()
+    return None if snapshot is None else [path for path, _ in snapshot.restrictions]
+
+
+# Results kept per token, least recently used dropped first: the library keeps the counts of each
+# choice of filters asked for, and there are many possible choices.
+MAX_KEPT = 1000
+
+
 def kept_for[T](key: Any, compute: Callable[[], T], *, using: str = DEFAULT_DB_ALIAS) -> T:
     """`compute()`, kept in this process until the content changes (for read-only results).
 
     While a page is served this uses the token the request has read; anywhere else it reads the
-    token itself first.
+    token itself first. At most `MAX_KEPT` results are kept, the least recently used dropped.
     """
     snapshot = _serving.get() if using == DEFAULT_DB_ALIAS else None
     if snapshot is None:
@@ -177,6 +189,14 @@ def kept_for[T](key: Any, compute: Callable[[], T], *, using: str = DEFAULT_DB_A
         if not token:
             return compute()
         snapshot = snapshot_for(token, using=using)
-    if key not in snapshot.kept:
-        snapshot.kept[key] = compute()
-    return snapshot.kept[key]
+    kept = snapshot.kept
+    with _lock:
+        if key in kept:
+            kept.move_to_end(key)
+            return kept[key]
+    value = compute()
+    with _lock:
+        kept[key] = value
+        if len(kept) > MAX_KEPT:
+            kept.popitem(last=False)
+    return value
