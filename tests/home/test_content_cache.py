@@ -3,6 +3,7 @@ published, unpublished and moved, view restrictions, case studies and their taxo
 
 import contextlib
 import re
+from datetime import date
 
 import pytest
 from django.db import connection, transaction
@@ -165,3 +166,47 @@ def test_the_programme_pages_and_theme_filter_follow_publishing(client, exchange
     exchanges[0].unpublish()
     body = client.get(url).content.decode()
     assert "Page 1 of" not in body
+
+
+@pytest.mark.parametrize("kept_ids", [5_000, 0])  # the ids kept in order, or read each time
+def test_filtered_library_counts_and_pages_follow_publishing(
+    client, case_study_index, monkeypatch, kept_ids
+):
+    from casestudies import selectors
+
+    monkeypatch.setattr(selectors, "KEPT_IDS", kept_ids)
+    housing, care = ThemeFactory(name="Housing"), ThemeFactory(name="Care")
+    for n in range(13):
+        CaseStudyPageFactory(parent=case_study_index, title=f"Housing {n:02}", themes=[housing])
+    CaseStudyPageFactory(parent=case_study_index, title="Care only", themes=[care])
+    url = case_study_index.url
+    summary, _ = _library(client, f"{url}?theme=housing")
+    assert summary == "13 case studies"
+    assert "Housing 00" in client.get(url, {"theme": "housing", "page": "2"}).content.decode()
+
+    newest = CaseStudyPageFactory(
+        parent=case_study_index,
+        title="Housing newest",
+        themes=[housing],
+        published_on=date(2030, 1, 1),
+    )
+    summary, choices = _library(client, f"{url}?theme=housing")
+    assert (summary, choices["Housing"], choices["Care"]) == ("14 case studies", "14", "1")
+    first_page = client.get(url, {"theme": "housing"}).content.decode()
+    assert "Housing newest" in first_page and "Care only" not in first_page
+
+    newest.unpublish()
+    summary, _ = _library(client, f"{url}?theme=housing")
+    assert summary == "13 case studies"
+    assert "Housing newest" not in client.get(url, {"theme": "housing"}).content.decode()
+
+
+def test_kept_results_are_bounded(home_page, monkeypatch):
+    from home import content_cache
+
+    monkeypatch.setattr(content_cache, "MAX_KEPT", 3)
+    calls = []
+    for key in ["a", "b", "c", "a", "d", "b"]:
+        content_cache.kept_for(("bounded", key), lambda key=key: calls.append(key) or key)
+    # "a" was used again before "d" came, so "b" was the least recently used and was dropped.
+    assert calls == ["a", "b", "c", "d", "b"]
