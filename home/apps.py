@@ -5,4 +5,6 @@ class HomeConfig(AppConfig):
     name = "home"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401 - connects the receivers
+        from . import signals
+
+        signals.connect()

@@ -2,18 +2,25 @@
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.models import Page, PageViewRestriction, Site, get_page_models
 from wagtail.signals import post_page_move
 
 from .content_cache import content_changed
 
 
-@receiver(post_save)
-@receiver(post_delete)
-def page_tree_changed(sender, instance, using: str, **kwargs) -> None:
-    # Every page type sends its own signal, so the test is on the instance, not the sender.
-    if isinstance(instance, Page | Site | PageViewRestriction):
-        content_changed(using=using)
+def tree_changed(sender, using: str, **kwargs) -> None:
+    content_changed(using=using)
+
+
+def connect() -> None:
+    """Listen to each page model, the sites and the restrictions by name (called once ready).
+
+    A receiver for every sender would also stop Django deleting any model's rows in bulk: it
+    deletes row by row whenever a delete signal has a listener for the model.
+    """
+    for model in {*get_page_models(), Page, Site, PageViewRestriction}:
+        for signal in (post_save, post_delete):
+            signal.connect(tree_changed, sender=model, dispatch_uid=f"content-{model._meta.label}")
 
 
 @receiver(post_page_move)

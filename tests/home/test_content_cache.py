@@ -210,3 +210,17 @@ def test_kept_results_are_bounded(home_page, monkeypatch):
         content_cache.kept_for(("bounded", key), lambda key=key: calls.append(key) or key)
     # "a" was used again before "d" came, so "b" was the least recently used and was dropped.
     assert calls == ["a", "b", "c", "d", "b"]
+
+
+def test_only_content_models_renew_the_token():
+    """The receivers are per model: a catch-all would make Django delete every model's rows one
+    by one (it deletes in bulk only where no delete signal listens), registrations and outbox
+    rows included."""
+    from django.db.models.signals import post_delete
+
+    from events.models import Registration
+    from messaging.models import OutboxMessage
+
+    assert post_delete.has_listeners(Page) and post_delete.has_listeners(PageViewRestriction)
+    assert not post_delete.has_listeners(Registration)
+    assert not post_delete.has_listeners(OutboxMessage)
