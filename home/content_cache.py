@@ -26,6 +26,7 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.http.request import split_domain_port
 from wagtail.models import Page, PageViewRestriction, Site
 
 
@@ -124,7 +125,10 @@ def prepare(request: HttpRequest) -> Snapshot | None:
     if snapshot is None:
         return None
     request._wagtail_cached_site_root_paths = snapshot.root_paths
-    key = (request._get_raw_host(), request.get_port())
+    # What Wagtail matches a site on: the host name without the Host header's port, and the
+    # port the server reports. Keyed by the raw header, each port a client wrote in it would be
+    # kept (and looked up) again.
+    key = (split_domain_port(request._get_raw_host())[0], request.get_port())
     if key not in snapshot.sites:
         # Wagtail's own matching of host and port to a site, once per host while the token holds.
         snapshot.sites[key] = Site.find_for_request(request)
