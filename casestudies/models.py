@@ -57,10 +57,14 @@ class CaseStudyIndexPage(KeptViewRestrictions, Page):
         return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
+        from .fragments import case_study_cards, library_facets
         from .selectors import SORTS, case_study_library
 
         context = super().get_context(request, *args, **kwargs)
-        context["library"] = case_study_library(index_page=self, params=request.GET)
+        library = case_study_library(index_page=self, params=request.GET)
+        context["library"] = library
+        context["cards"] = case_study_cards(library.page.object_list, request=request)
+        context["facets_html"] = library_facets(library, request=request)
         context["sorts"] = SORTS
         return context
 
@@ -257,8 +261,11 @@ class CaseStudyPage(KeptViewRestrictions, Page):
             index.insert_or_update_object(type(self).objects.get(pk=self.pk))
 
     def get_context(self, request, *args, **kwargs):
+        from .fragments import case_study_cards
         from .selectors import case_study_detail_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(case_study_detail_context(page=self, viewer=request.user))
+        ids = context["related_case_study_ids"]
+        context["related_cards"] = case_study_cards(ids, request=request)
         return context

@@ -20,25 +20,24 @@ from django.db.models import (
     FloatField,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
     Value,
-    prefetch_related_objects,
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, ExtractYear, TruncYear
 from django.http import HttpRequest, QueryDict
 from wagtail.models import Page, WorkflowState
 
-from club.models import Council, CouncilType, Nation, User
+from club.models import CouncilType, Nation, User
 from club.selectors import person_is_approved_member
 from events.models import ExchangePage
 from home.content_cache import kept_for
 from home.visibility import public
 
 from .filters import FACETS, MANDATE_FIELDS
+from .fragments import card_prefetches
 from .models import CaseStudyIndexPage, CaseStudyPage
 from .taxonomy import ChangeLevel, DeliveryModel, MandateLevel, Theme
 
@@ -46,31 +45,17 @@ RELATED_LIMIT = 3
 RELATED_CANDIDATES = 100  # the newest case studies sharing a theme that the top-up ranks
 
 
-def _councils_prefetch() -> Prefetch:
-    return Prefetch(
-        "councils",
-        queryset=Council.objects.only("id", "name", "nation", "council_type", "region"),
-    )
-
-
-def _card_prefetches() -> tuple[Prefetch, str]:
-    """What a card shows beyond the page row: its councils and themes (one query each)."""
-    return (_councils_prefetch(), "themes")
-
-
 def _live_case_studies() -> QuerySet[CaseStudyPage]:
     """Live, public case studies, newest first (read in that order from the published_on index)."""
     return public(CaseStudyPage.objects.live()).order_by("-published_on", "-pk")
 
 
-def _case_study_cards() -> QuerySet[CaseStudyPage]:
-    """Live, public case studies with what a card shows, fetched in a fixed number of queries."""
-    return _live_case_studies().prefetch_related(*_card_prefetches())
-
-
-def case_studies_latest(*, limit: int = 3) -> list[CaseStudyPage]:
-    """The newest cards, the same for every visitor: kept until the content changes."""
-    return kept_for(("latest-case-studies", limit), lambda: list(_case_study_cards()[:limit]))
+def case_studies_latest(*, limit: int = 3) -> list[int]:
+    """The newest case studies' ids, the same for every visitor: kept until the content changes."""
+    return kept_for(
+        ("latest-case-studies", limit),
+        lambda: list(_live_case_studies().values_list("pk", flat=True)[:limit]),
+    )
 
 
 def _has_unsaved_relations(page: CaseStudyPage) -> bool:
@@ -82,15 +67,15 @@ def _has_unsaved_relations(page: CaseStudyPage) -> bool:
     return bool(getattr(page, "_cluster_related_objects", None))
 
 
-def case_studies_related(*, page: CaseStudyPage, limit: int = RELATED_LIMIT) -> list[CaseStudyPage]:
+def case_studies_related(*, page: CaseStudyPage, limit: int = RELATED_LIMIT) -> list[int]:
     """The case studies an editor chose (newest first), topped up with those sharing most themes.
 
     The top-up ranks the newest `RELATED_CANDIDATES` case studies sharing any theme with this
     one (read newest first from the published_on index) by the number of themes they share,
     then by date. Ranking every case study sharing a theme grew with the library: 36 ms at
-    5,000 case studies and 360 ms at 50,000 (docs/performance.md). Three small queries: the
-    chosen ids, the top-up's candidates, then the cards by id. The cards come without their councils
-    and themes; `case_study_detail_context` fetches those for the cards and the page together.
+    5,000 case studies and 360 ms at 50,000 (docs/performance.md). Their ids, for the cards
+    (casestudies.fragments), in two or three small queries: the chosen ids, which of them are live
+    (when there are any), and the top-up's candidates.
     """
     themes = CaseStudyPage.themes.through.objects
     if _has_unsaved_relations(page):
@@ -103,6 +88,12 @@ def case_studies_related(*, page: CaseStudyPage, limit: int = RELATED_LIMIT) -> 
             ).values_list("to_casestudypage_id", flat=True)
         )
         theme_ids = themes.filter(casestudypage_id=page.pk).values("theme_id")
+    chosen = []
+    if chosen_ids:  # live and public only, newest first
+        live = _live_case_studies().filter(pk__in=chosen_ids).exclude(pk=page.pk)
+        chosen = list(live.values_list("pk", flat=True)[:limit])
+    if len(chosen) >= limit:
+        return chosen
     shared = (
         themes.filter(casestudypage_id=OuterRef("pk"), theme_id__in=theme_ids)
         .order_by()
@@ -118,29 +109,21 @@ def case_studies_related(*, page: CaseStudyPage, limit: int = RELATED_LIMIT) -> 
         .annotate(shared=Subquery(shared, output_field=IntegerField()))
         .values_list("shared", "published_on", "pk")[:RELATED_CANDIDATES]
     )
-    top_up = [pk for *_, pk in sorted(candidates, reverse=True)[:limit]]
-    cards = _live_case_studies().exclude(pk=page.pk).in_bulk([*chosen_ids, *top_up])
-    chosen = sorted(
-        (cards[pk] for pk in chosen_ids if pk in cards),
-        key=lambda card: (card.published_on, card.pk),
-        reverse=True,
-    )
-    return [*chosen, *(cards[pk] for pk in top_up if pk in cards)][:limit]
+    top_up = [pk for *_, pk in sorted(candidates, reverse=True)]
+    return [*chosen, *top_up][:limit]
 
 
 def case_study_detail_context(*, page: CaseStudyPage, viewer: User | AnonymousUser) -> dict:
     """What the case-study page shows beyond its own fields, in a fixed number of queries.
 
-    For an anonymous visitor: the related cards, then the councils and the themes of the page and
-    the cards together, the delivery models and the Exchanges (five queries).
+    For an anonymous visitor: the related case studies' ids (casestudies.fragments shows them), the
+    page's councils, themes and delivery models, and the Exchanges (six or seven queries).
     """
     related = case_studies_related(page=page)
     exchanges = public(ExchangePage.objects.live()).order_by("starts_at")
     if _has_unsaved_relations(page):
-        prefetch_related_objects(related, *_card_prefetches())
         exchanges = exchanges.filter(pk__in=[e.pk for e in page.exchanges.all()])
     else:
-        prefetch_related_objects([page, *related], *_card_prefetches())
         exchanges = exchanges.filter(
             pk__in=CaseStudyPage.exchanges.through.objects.filter(casestudypage_id=page.pk).values(
                 "exchangepage_id"
@@ -159,7 +142,7 @@ def case_study_detail_context(*, page: CaseStudyPage, viewer: User | AnonymousUs
         "themes": list(page.themes.all()),
         "delivery_models": list(page.delivery_models.all()),
         "exchanges": list(exchanges),
-        "related_case_studies": related,
+        "related_case_study_ids": related,
         "viewer_is_member": is_member,
         "contact": contact,
     }
@@ -202,6 +185,9 @@ class Library:
     notes: list[str] = field(default_factory=list)
     # (what is applied, the query string without it), for "remove this filter" links.
     active: list[tuple[str, str]] = field(default_factory=list)
+    # Without search words the facets are the same for everyone choosing these filters, until
+    # the content changes: this names them (casestudies.fragments keeps them), else None.
+    facets_key: tuple | None = None
 
     @property
     def total(self) -> int:
@@ -507,6 +493,10 @@ def _narrow(
     return narrowed
 
 
+def _choice_key(selected: dict[str, list[str]]) -> tuple:
+    return tuple((name, tuple(sorted(values))) for name, values in selected.items() if values)
+
+
 def _browse(
     index_page: CaseStudyIndexPage,
     base: QuerySet[CaseStudyPage],
@@ -523,7 +513,7 @@ def _browse(
     studies with two filters, docs/performance.md); a request then reads only its page's ids,
     newest first from the published_on index, or none at all.
     """
-    choice = tuple((name, tuple(sorted(values))) for name, values in selected.items() if values)
+    choice = _choice_key(selected)
     matching = base.filter(*conditions.values()).order_by(*order_by)
     computed: list[_Narrowed] = []
 
@@ -629,8 +619,7 @@ def case_study_library(*, index_page: CaseStudyIndexPage, params: QueryDict) -> 
     paginator = Paginator([], PER_PAGE)
     paginator.count = narrowed.total  # counted with the facets
     page = paginator.page(_page_number(requested, paginator.num_pages, notes))
-    cards = CaseStudyPage.objects.prefetch_related(*_card_prefetches()).in_bulk(narrowed.page_ids)
-    page.object_list = [cards[pk] for pk in narrowed.page_ids if pk in cards]
+    page.object_list = narrowed.page_ids  # their cards: casestudies.fragments
     return Library(
         query=query,
         sort=sort,
@@ -639,6 +628,7 @@ def case_study_library(*, index_page: CaseStudyIndexPage, params: QueryDict) -> 
         selected=selected,
         notes=notes,
         active=_active_filters(query, selected, choices),
+        facets_key=None if query else (index_page.pk, _choice_key(selected)),
     )
 
 
@@ -665,7 +655,7 @@ def _active_filters(
 
 
 def case_studies_for_feed(*, theme: Theme | None, limit: int = 20) -> list[CaseStudyPage]:
-    case_studies = _case_study_cards()
+    case_studies = _live_case_studies().prefetch_related(*card_prefetches())
     if theme is not None:
         case_studies = case_studies.filter(themes=theme)
     return list(case_studies[:limit])

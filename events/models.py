@@ -95,10 +95,14 @@ class ExchangeIndexPage(KeptViewRestrictions, Page):
     template = "events/exchange_index_page.html"
 
     def get_context(self, request, *args, **kwargs):
+        from .cards import exchange_cards
         from .selectors import programme_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(programme_context(index_page=self, params=request.GET))
+        upcoming, past = context["upcoming_exchanges"], context["past_exchanges"]
+        context["upcoming_exchanges"] = exchange_cards(upcoming, request=request)
+        context["past_exchanges"] = exchange_cards(past, request=request, past=True)
         return context
 
 

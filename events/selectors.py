@@ -116,11 +116,30 @@ def _live_exchanges(index_page: ExchangeIndexPage | None) -> QuerySet[ExchangePa
     return _with_confirmed_count(pages)
 
 
+# What `exchange_status` reads. A listing reads only these (and the confirmed count) for each
+# Exchange, and shows the rest from the Exchange's kept card (events.cards).
+STATUS_FIELDS = (
+    "is_cancelled",
+    "starts_at",
+    "ends_at",
+    "registration_opens_at",
+    "registration_closes_at",
+    "capacity",
+)
+
+
+def _listed_exchanges(index_page: ExchangeIndexPage | None) -> QuerySet[ExchangePage]:
+    pages = public(ExchangePage.objects.live()).only(*STATUS_FIELDS)
+    if index_page is not None:
+        pages = pages.child_of(index_page)
+    return _with_confirmed_count(pages)
+
+
 def exchanges_upcoming(
     *, index_page: ExchangeIndexPage | None = None, limit: int | None = None
 ) -> list[ExchangePage]:
-    """Exchanges that have not yet ended, soonest first."""
-    pages = _live_exchanges(index_page).filter(ends_at__gt=timezone.now()).order_by("starts_at")
+    """Exchanges that have not yet ended, soonest first: their status fields (for events.cards)."""
+    pages = _listed_exchanges(index_page).filter(ends_at__gt=timezone.now()).order_by("starts_at")
     return list(pages[:limit] if limit else pages)
 
 
@@ -148,7 +167,7 @@ def _programme_order(pages: QuerySet[ExchangePage], now: datetime) -> QuerySet[E
     ).order_by("is_past", "upcoming_key", "-past_key", "pk")
 
 
-def _case_studies_prefetch() -> Prefetch | None:
+def case_studies_prefetch() -> Prefetch | None:
     """Case studies presented at each Exchange (the case-study app owns the link)."""
     if not any(rel.name == "case_studies" for rel in ExchangePage._meta.related_objects):
         return None
@@ -177,7 +196,10 @@ class ProgrammeFilters:
 def programme_context(
     *, index_page: ExchangeIndexPage, params: Any, per_page: int = PROGRAMME_PAGE_SIZE
 ) -> dict[str, Any]:
-    """The programme page: filters, one page of Exchanges, split into upcoming and past."""
+    """The programme page: filters, one page of Exchanges, split into upcoming and past.
+
+    The Exchanges come with their status fields only; events.cards shows them.
+    """
     # The themes in use and how many Exchanges each filter leaves are the same for every visitor
     # until the content changes: kept (home.content_cache), so a request reads only its page.
     themes = kept_for(
@@ -185,7 +207,7 @@ def programme_context(
         lambda: list(Theme.objects.filter(exchanges__isnull=False).distinct().order_by("name")),
     )
     filters = ProgrammeFilters(themes=themes, formats=list(ExchangeFormat.choices))
-    pages = _live_exchanges(index_page)
+    pages = _listed_exchanges(index_page)
     theme_slug = params.get("theme", "")
     if theme_slug:
         filters.theme_slug = theme_slug
@@ -194,9 +216,6 @@ def programme_context(
     if params.get("format", "") in ExchangeFormat.values:
         filters.format = params["format"]
         pages = pages.filter(format=filters.format)
-    prefetch = _case_studies_prefetch()
-    if prefetch is not None:
-        pages = pages.prefetch_related(prefetch)
 
     now = timezone.now()
     paginator = Paginator(_programme_order(pages, now), per_page)
@@ -432,7 +451,7 @@ def exchange_speakers(*, exchange: ExchangePage) -> list[Any]:
 
 def exchange_case_studies(*, exchange: ExchangePage) -> list[Any]:
     """Live case studies linked to the Exchange as presented there."""
-    prefetch = _case_studies_prefetch()
+    prefetch = case_studies_prefetch()
     if prefetch is None:
         return []
     return list(prefetch.queryset.filter(exchanges=exchange))

@@ -17,7 +17,7 @@ import copy
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -66,6 +66,7 @@ class Snapshot:
     root_paths: list  # Wagtail's site root paths, which every page address is worked out from
     sites: dict[tuple[str, int], Site | None] = field(default_factory=dict)
     kept: OrderedDict[Any, Any] = field(default_factory=OrderedDict)  # see `kept_for`
+    fragments: OrderedDict[Any, str] = field(default_factory=OrderedDict)  # see `kept_fragments`
 
     def is_restricted(self, path: str) -> bool:
         return any(path.startswith(restricted) for restricted, _ in self.restrictions)
@@ -204,3 +205,43 @@ def kept_for[T](key: Any, compute: Callable[[], T], *, using: str = DEFAULT_DB_A
         if len(kept) > MAX_KEPT:
             kept.popitem(last=False)
     return value
+
+
+# Rendered fragments kept per token, least recently used dropped first: a card is under a
+# kilobyte, so this holds every card of a 10,000-page library in about 10 MB a process.
+MAX_FRAGMENTS = 10_000
+
+
+def kept_fragments[K: Hashable](
+    kind: Hashable, keys: Sequence[K], render: Callable[[list[K]], dict[K, str]]
+) -> dict[K, str]:
+    """The fragment of HTML for each key that has one, kept until the content changes.
+
+    `render(missing)` renders, in one go, those this process has not kept for the current token,
+    and may leave out a key that has nothing to show (it is then missing here too). Only while
+    a page is served: anywhere else (a preview, an email) everything is rendered afresh. The
+    fragments must be the same for every visitor: what differs per visitor or per minute (an
+    Exchange's places left) stays outside them.
+    """
+    wanted = list(dict.fromkeys(keys))
+    snapshot = _serving.get()
+    if snapshot is None:
+        return render(wanted)
+    store = snapshot.fragments
+    found: dict[K, str] = {}
+    with _lock:
+        for key in wanted:
+            fragment = store.get((kind, key))
+            if fragment is not None:
+                store.move_to_end((kind, key))
+                found[key] = fragment
+    missing = [key for key in wanted if key not in found]
+    if missing:
+        rendered = render(missing)
+        with _lock:
+            for key, fragment in rendered.items():
+                store[(kind, key)] = fragment
+            while len(store) > MAX_FRAGMENTS:
+                store.popitem(last=False)
+        found.update(rendered)
+    return found

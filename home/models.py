@@ -43,14 +43,18 @@ class HomePage(KeptViewRestrictions, Page):
         return child.specific.route(request, path_components[1:])
 
     def get_context(self, request, *args, **kwargs):
+        from casestudies.fragments import case_study_cards
         from casestudies.selectors import case_studies_latest
+        from events.cards import exchange_cards
         from events.selectors import exchanges_upcoming
 
         from .navigation import child_url
 
         context = super().get_context(request, *args, **kwargs)
-        context["upcoming_exchanges"] = exchanges_upcoming(limit=3)
-        context["latest_case_studies"] = case_studies_latest(limit=3)
+        upcoming = exchanges_upcoming(limit=3)
+        context["upcoming_exchanges"] = exchange_cards(upcoming, request=request)
+        latest = case_studies_latest(limit=3)
+        context["latest_case_studies"] = case_study_cards(latest, request=request)
         # The index pages' addresses, from the children the menu reads anyway.
         context["exchanges_url"] = child_url(request, self, "exchanges")
         context["case_studies_url"] = child_url(request, self, "case-studies")

@@ -17,11 +17,11 @@ def _run(index, **selection) -> tuple[set[int], object]:
     for name, values in selection.items():
         params.setlist(name, values)
     first = library = case_study_library(index_page=index, params=params)
-    found = {p.pk for p in library.page.object_list}
+    found = set(library.page.object_list)
     while library.page.has_next():
         params["page"] = str(library.page.next_page_number())
         library = case_study_library(index_page=index, params=params)
-        found |= {p.pk for p in library.page.object_list}
+        found |= set(library.page.object_list)
     return found, first
 
 

@@ -7,13 +7,15 @@ import pytest
 
 from casestudies import selectors
 from casestudies.factories import CaseStudyPageFactory, ThemeFactory
+from casestudies.models import CaseStudyPage
 from casestudies.selectors import case_studies_related
 
 pytestmark = pytest.mark.django_db
 
 
-def _titles(cards) -> list[str]:
-    return [card.title for card in cards]
+def _titles(ids: list[int]) -> list[str]:
+    titles = dict(CaseStudyPage.objects.filter(pk__in=ids).values_list("pk", "title"))
+    return [titles[pk] for pk in ids]
 
 
 def test_chosen_first_then_most_shared_themes_then_newest(case_study_index):

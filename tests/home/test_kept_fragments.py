@@ -1,0 +1,153 @@
+"""Cards and facets kept as HTML (home.content_cache.kept_fragments) follow every edit at once,
+while what changes without an edit (an Exchange filling up) stays live."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from casestudies.factories import CaseStudyPageFactory, ThemeFactory
+from club.factories import CouncilFactory
+from events.factories import ExchangePageFactory, RegistrationFactory
+from home import content_cache
+
+pytestmark = pytest.mark.django_db
+
+
+def _body(client, url: str, **params) -> str:
+    response = client.get(url, params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_case_study_card_follows_edits_on_every_page_that_shows_it(
+    client, home_page, case_study_index
+):
+    housing = ThemeFactory(name="Housing")
+    council = CouncilFactory(name="Clackmannanshire Council")
+    card = CaseStudyPageFactory(
+        parent=case_study_index,
+        title="Be the Future",
+        themes=[housing],
+        councils=[council],
+        published_on=date(2024, 5, 1),
+    )
+    other = CaseStudyPageFactory(
+        parent=case_study_index, themes=[housing], published_on=date(2020, 1, 1)
+    )
+    pages = ["/", case_study_index.url, other.url]
+    for url in pages:
+        body = _body(client, url)
+        assert "Be the Future" in body and "Clackmannanshire Council" in body, url
+
+    card.title = "Be the Future: year two"
+    card.save_revision().publish()
+    council.name = "Clackmannanshire"
+    council.save()
+    for url in pages:
+        body = _body(client, url)
+        assert "Be the Future: year two" in body, url
+        assert "Clackmannanshire Council" not in body and "Clackmannanshire" in body, url
+
+    card.refresh_from_db()
+    card.unpublish()
+    for url in pages:
+        assert "Be the Future" not in _body(client, url), url
+
+
+def test_a_library_page_reads_no_cards_once_they_are_kept(client, case_study_index):
+    CaseStudyPageFactory(parent=case_study_index, councils=[CouncilFactory()])
+    url = case_study_index.url
+
+    def council_queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            _body(client, url)
+        return sum('FROM "club_council"' in q["sql"] for q in captured.captured_queries)
+
+    assert council_queries() == 1  # the first visit renders the card, with its councils
+    assert council_queries() == 0  # later ones show it as kept
+
+
+def test_the_library_facets_follow_publishing(client, case_study_index):
+    housing = ThemeFactory(name="Housing")
+    CaseStudyPageFactory(parent=case_study_index, themes=[housing])
+    url = case_study_index.url
+    assert "Housing <span" in _body(client, url)
+    assert '<span class="visually-hidden">, </span>1<' in _body(client, url)
+
+    CaseStudyPageFactory(parent=case_study_index, themes=[housing])
+    assert '<span class="visually-hidden">, </span>2<' in _body(client, url)
+    # With search words the facets count the matches: never the kept ones.
+    body = _body(client, url, q="nothing-matches-this")
+    assert "0 case studies" in body and "Housing <span" not in body
+
+
+def test_an_exchange_card_keeps_its_text_but_not_its_status(client, home_page, exchange_index):
+    exchange = ExchangePageFactory(parent=exchange_index, title="Housing futures", capacity=1)
+    for url in ["/", exchange_index.url]:
+        body = _body(client, url)
+        assert "Housing futures" in body and "Open for registration" in body, url
+
+    # A registration is not an edit: the kept card stays, and its status follows at once.
+    RegistrationFactory(exchange=exchange)
+    for url in ["/", exchange_index.url]:
+        body = _body(client, url)
+        assert "Full: waiting list" in body and "Open for registration" not in body, url
+
+    exchange.title = "Homes of the future"
+    exchange.save_revision().publish()
+    for url in ["/", exchange_index.url]:
+        body = _body(client, url)
+        assert "Homes of the future" in body and "Housing futures" not in body, url
+
+
+def test_a_past_exchange_card_shows_the_case_studies_presented_there(
+    client, exchange_index, case_study_index
+):
+    starts_at = timezone.now() - timedelta(days=60)
+    past = ExchangePageFactory(
+        parent=exchange_index,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=6),
+        registration_opens_at=starts_at - timedelta(days=30),
+    )
+    assert "Outputs to follow." in _body(client, exchange_index.url)
+
+    presented = CaseStudyPageFactory(parent=case_study_index, title="Be the Future")
+    presented.exchanges.set([past])
+    presented.save_revision().publish()
+    body = _body(client, exchange_index.url)
+    assert "case study" in body and ">Be the Future</a>" in body
+
+
+def test_kept_fragments_are_bounded_and_rendered_once(home_page, monkeypatch):
+    monkeypatch.setattr(content_cache, "MAX_FRAGMENTS", 3)
+    rendered: list[str] = []
+
+    def render(keys: list[str]) -> dict[str, str]:
+        rendered.extend(keys)
+        return {key: f"<p>{key}</p>" for key in keys if key != "gone"}
+
+    with content_cache.serving(RequestFactory().get("/")):
+        first = content_cache.kept_fragments("kind", ["a", "b", "gone"], render)
+        assert first == {"a": "<p>a</p>", "b": "<p>b</p>"}
+        content_cache.kept_fragments("kind", ["a", "c"], render)  # "a" kept, "c" rendered
+        content_cache.kept_fragments("kind", ["d"], render)  # "b" least recently used: dropped
+        content_cache.kept_fragments("kind", ["b", "a"], render)
+    # "gone" has nothing to show, so it is asked for again each time it is wanted.
+    assert rendered == ["a", "b", "gone", "c", "d", "b"]
+
+
+def test_outside_serving_nothing_is_kept(home_page):
+    calls: list[list[str]] = []
+
+    def render(keys: list[str]) -> dict[str, str]:
+        calls.append(keys)
+        return {key: key for key in keys}
+
+    content_cache.kept_fragments("kind", ["a", "a", "b"], render)
+    content_cache.kept_fragments("kind", ["a"], render)
+    assert calls == [["a", "b"], ["a"]]
