@@ -10,6 +10,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from home.content_cache import KeptViewRestrictions
+from home.routing import OneQueryChildRouting
 
 from .blocks import OutcomesBlock
 from .serializers import (
@@ -32,7 +33,7 @@ __all__ = [
 RICH_TEXT_FEATURES = ["h3", "bold", "italic", "link", "ol", "ul"]
 
 
-class CaseStudyIndexPage(KeptViewRestrictions, Page):
+class CaseStudyIndexPage(OneQueryChildRouting, KeptViewRestrictions, Page):
     """The library of shared solutions: every published case study, newest first."""
 
     search_result_label = "Case studies"  # what site search calls this kind of page
@@ -45,16 +46,6 @@ class CaseStudyIndexPage(KeptViewRestrictions, Page):
     subpage_types = ["casestudies.CaseStudyPage"]
     max_count = 1
     template = "casestudies/case_study_index_page.html"
-
-    def route(self, request, path_components):
-        # A child is a case study: fetch it as one in one query, where Wagtail's routing reads
-        # the generic page and then its specific row. Anything else goes the usual way.
-        if path_components:
-            child = CaseStudyPage.objects.child_of(self).filter(slug=path_components[0]).first()
-            if child is not None:
-                child._cached_parent_obj = self
-                return child.route(request, path_components[1:])
-        return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         from .fragments import case_study_cards, library_facets

@@ -33,7 +33,7 @@ from wagtail.models import Page, WorkflowState
 from club.models import CouncilType, Nation, User
 from club.selectors import person_is_approved_member
 from events.models import ExchangePage
-from home.content_cache import kept_for
+from home.content_cache import is_serving, kept_for
 from home.visibility import public
 
 from .filters import FACETS, MANDATE_FIELDS
@@ -113,13 +113,8 @@ def case_studies_related(*, page: CaseStudyPage, limit: int = RELATED_LIMIT) -> 
     return [*chosen, *top_up][:limit]
 
 
-def case_study_detail_context(*, page: CaseStudyPage, viewer: User | AnonymousUser) -> dict:
-    """What the case-study page shows beyond its own fields, in a fixed number of queries.
-
-    For an anonymous visitor: the related case studies' ids (casestudies.fragments shows them), the
-    page's councils, themes and delivery models, and the Exchanges (six or seven queries).
-    """
-    related = case_studies_related(page=page)
+def _case_study_facts(page: CaseStudyPage) -> dict[str, Any]:
+    """The page's councils, themes, delivery models and Exchanges, and its related case studies."""
     exchanges = public(ExchangePage.objects.live()).order_by("starts_at")
     if _has_unsaved_relations(page):
         exchanges = exchanges.filter(pk__in=[e.pk for e in page.exchanges.all()])
@@ -130,10 +125,6 @@ def case_study_detail_context(*, page: CaseStudyPage, viewer: User | AnonymousUs
             )
         )
     councils = list(page.councils.all())
-    is_member = person_is_approved_member(person=viewer)
-    contact = None
-    if is_member and page.contact_id:
-        contact = User.objects.filter(pk=page.contact_id, is_active=True).first()
     return {
         "councils": councils,
         "nations": sorted({c.get_nation_display() for c in councils}),
@@ -142,10 +133,28 @@ def case_study_detail_context(*, page: CaseStudyPage, viewer: User | AnonymousUs
         "themes": list(page.themes.all()),
         "delivery_models": list(page.delivery_models.all()),
         "exchanges": list(exchanges),
-        "related_case_study_ids": related,
-        "viewer_is_member": is_member,
-        "contact": contact,
+        "related_case_study_ids": case_studies_related(page=page),
     }
+
+
+def case_study_detail_context(*, page: CaseStudyPage, viewer: User | AnonymousUser) -> dict:
+    """What the case-study page shows beyond its own fields.
+
+    The page's facts (its councils, themes, delivery models, Exchanges and related case
+    studies' ids, which casestudies.fragments shows) change only with the content: while the
+    live page is served they are kept (home.content_cache), so an anonymous visitor's request
+    reads nothing more; a preview reads them afresh (seven or eight queries). A member also
+    reads the contact.
+    """
+    if is_serving() and not _has_unsaved_relations(page):
+        facts = dict(kept_for(("case-study-facts", page.pk), lambda: _case_study_facts(page)))
+    else:
+        facts = _case_study_facts(page)
+    is_member = person_is_approved_member(person=viewer)
+    contact = None
+    if is_member and page.contact_id:
+        contact = User.objects.filter(pk=page.contact_id, is_active=True).first()
+    return {**facts, "viewer_is_member": is_member, "contact": contact}
 
 
 # --- The library: faceted browse with full-text search ------------------------------------------

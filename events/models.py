@@ -14,6 +14,7 @@ from wagtail.search import index
 from club.models import Role
 from home.blocks import BodyBlock
 from home.content_cache import KeptViewRestrictions
+from home.routing import OneQueryChildRouting
 
 from .blocks import AgendaBlock, OutputsBlock
 from .serializers import ThemeSerializer
@@ -80,7 +81,7 @@ class Speaker(index.Indexed, models.Model):
         return f"{self.name}, {self.organisation}" if self.organisation else self.name
 
 
-class ExchangeIndexPage(KeptViewRestrictions, Page):
+class ExchangeIndexPage(OneQueryChildRouting, KeptViewRestrictions, Page):
     """The annual programme: upcoming Exchanges first, then past ones with their outputs."""
 
     search_result_label = "Exchanges"  # what site search calls this kind of page

@@ -34,7 +34,7 @@ from django.utils import timezone
 from casestudies.taxonomy import Theme
 from club.models import Council, Membership, Role
 from club.selectors import person_admin_councils, person_is_approved_member
-from home.content_cache import kept_for
+from home.content_cache import is_serving, kept_for
 from home.visibility import public
 
 from .models import (
@@ -487,9 +487,10 @@ def _registration_refusal(*, window_refusal: str, member: bool) -> str:
 
 
 def exchange_page_context(*, exchange: ExchangePage, viewer: Any) -> dict[str, Any]:
-    """The Exchange page: status and numbers, and what this viewer may do.
+    """The Exchange page: status and numbers, and what this viewer may do; speakers, case studies.
 
-    A fixed number of queries: none of them grows with the number of registrations.
+    A fixed number of queries: none of them grows with the number of registrations. The
+    numbers and the viewer's own registration are read live on every request.
     """
     counts = exchange_counts(exchange=exchange)
     exchange.confirmed_count = counts.confirmed  # the status reads it instead of counting again
@@ -521,11 +522,16 @@ def exchange_page_context(*, exchange: ExchangePage, viewer: Any) -> dict[str, A
                 taken = council_confirmed_count(exchange=exchange, council=membership.council)
                 panel.council_seats_left = max(exchange.seats_per_council - taken, 0)
                 panel.council_name = membership.council.name
-    return {
-        "panel": panel,
-        "speakers": exchange_speakers(exchange=exchange),
-        "case_studies": exchange_case_studies(exchange=exchange),
-    }
+
+    def extras() -> tuple[list[Any], list[Any]]:
+        return exchange_speakers(exchange=exchange), exchange_case_studies(exchange=exchange)
+
+    # Who speaks and which case studies were presented change only with the content: kept while
+    # the live page is served (home.content_cache); a preview reads them afresh.
+    speakers, case_studies = (
+        kept_for(("exchange-extras", exchange.pk), extras) if is_serving() else extras()
+    )
+    return {"panel": panel, "speakers": speakers, "case_studies": case_studies}
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,15 @@
-"""Receivers: a larger capacity fills seats from the waiting list; erased people leave no rows."""
+"""Receivers: a larger capacity fills seats from the waiting list; erased people leave no rows;
+a speaker's change renews the content token."""
 
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.signals import page_published
 
 from club.signals import person_data_exporting, person_erasing
+from home.content_cache import content_changed
 
-from .models import ExchangePage
+from .models import ExchangePage, Speaker
 
 
 @receiver(page_published, sender=ExchangePage, dispatch_uid="events_fill_after_publish")
@@ -52,3 +55,11 @@ def export_registrations(sender, *, person, **kwargs) -> tuple[str, list[dict]]:
             for row in rows
         ],
     )
+
+
+# An Exchange page keeps its speakers (selectors.exchange_page_context) until the content changes,
+# and a speaker is a snippet edited on its own.
+@receiver(post_save, sender=Speaker, dispatch_uid="events_speaker_saved")
+@receiver(post_delete, sender=Speaker, dispatch_uid="events_speaker_deleted")
+def speaker_changed(sender, using: str, **kwargs) -> None:
+    content_changed(using=using)

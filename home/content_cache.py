@@ -171,6 +171,11 @@ class KeptViewRestrictions:
         return PageViewRestriction.objects.filter(pk__in=ids)
 
 
+def is_serving() -> bool:
+    """True while a live page is served (not a preview): what it reads may then be kept."""
+    return _serving.get() is not None
+
+
 def kept_restricted_paths() -> list[str] | None:
     """While a page is served: the tree paths of the restricted pages, as kept; else None."""
     snapshot = _serving.get()

@@ -9,6 +9,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from wagtail.models import Page, get_page_models
 
+from .content_cache import serving
+from .visibility import public
+
 PER_PAGE = 10
 QUERY_MAX_CHARS = 200
 
@@ -23,18 +26,20 @@ def site_search(request: HttpRequest) -> HttpResponse:
             f"Your search was very long, so we used its first {QUERY_MAX_CHARS} characters."
         )
     page = None
-    if query:
-        # Boosts on each page type's search_fields (title, summary) put those matches first.
-        results = Page.objects.live().public().filter(depth__gt=1).search(query)
-        paginator = Paginator(results, PER_PAGE)
-        number = _page_number(request.GET.get("page"), paginator.num_pages, notes)
-        page = paginator.page(number)
-        _add_snippets(list(page.object_list))
-    return render(
-        request,
-        "home/search_results.html",
-        {"query": query, "results": page, "notes": notes},
-    )
+    # Served as a page is: the view restrictions come from what this process keeps.
+    with serving(request):
+        if query:
+            # Boosts on each page type's search_fields (title, summary) put those matches first.
+            pages = public(Page.objects.live().filter(depth__gt=1), searchable=True)
+            paginator = Paginator(pages.search(query), PER_PAGE)
+            number = _page_number(request.GET.get("page"), paginator.num_pages, notes)
+            page = paginator.page(number)
+            _add_snippets(list(page.object_list))
+        return render(
+            request,
+            "home/search_results.html",
+            {"query": query, "results": page, "notes": notes},
+        )
 
 
 # The text a result shows under its title, by page type: the first of these fields it has.

@@ -1,17 +1,21 @@
-"""Cards and facets kept as HTML (home.content_cache.kept_fragments) follow every edit at once,
-while what changes without an edit (an Exchange filling up) stays live."""
+"""What pages keep between edits (cards and facets as HTML, a case study's facts, an Exchange's
+speakers) follows every edit at once, a preview never sees it, and what changes without an edit
+(an Exchange filling up) stays live."""
 
 from datetime import date, timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from casestudies.factories import CaseStudyPageFactory, ThemeFactory
+from casestudies.models import CaseStudyPage
+from casestudies.selectors import case_study_detail_context
 from club.factories import CouncilFactory
-from events.factories import ExchangePageFactory, RegistrationFactory
+from events.factories import ExchangePageFactory, RegistrationFactory, SpeakerFactory
 from home import content_cache
 
 pytestmark = pytest.mark.django_db
@@ -121,6 +125,58 @@ def test_a_past_exchange_card_shows_the_case_studies_presented_there(
     presented.save_revision().publish()
     body = _body(client, exchange_index.url)
     assert "case study" in body and ">Be the Future</a>" in body
+
+
+def test_a_case_study_page_follows_edits_to_what_it_keeps(client, case_study_index, exchange_index):
+    housing, care = ThemeFactory(name="Housing"), ThemeFactory(name="Care")
+    council = CouncilFactory(name="Clackmannanshire Council")
+    page = CaseStudyPageFactory(parent=case_study_index, themes=[housing], councils=[council])
+    body = _body(client, page.url)
+    assert "Clackmannanshire Council" in body and "Housing" in body
+
+    council.name = "Clackmannanshire"
+    council.save()
+    exchange = ExchangePageFactory(parent=exchange_index, title="Housing futures")
+    page.themes.set([care])
+    page.exchanges.set([exchange])
+    page.save_revision().publish()
+    body = _body(client, page.url)
+    assert "Clackmannanshire Council" not in body and "Clackmannanshire" in body
+    assert "<dd>Care</dd>" in body and ">Housing futures</a>" in body
+
+
+def test_a_preview_never_sees_the_live_pages_kept_facts(case_study_index):
+    housing, care = ThemeFactory(name="Housing"), ThemeFactory(name="Care")
+    page = CaseStudyPageFactory(parent=case_study_index, themes=[housing])
+    request = RequestFactory().get(page.url)
+    with content_cache.serving(request):
+        live = case_study_detail_context(page=page, viewer=AnonymousUser())
+    assert [t.name for t in live["themes"]] == ["Housing"]
+
+    page.themes.set([care])
+    draft = page.save_revision().as_object()  # an editor's unpublished change
+    with content_cache.serving(request):
+        previewed = case_study_detail_context(page=draft, viewer=AnonymousUser())
+        served = case_study_detail_context(
+            page=CaseStudyPage.objects.get(pk=page.pk), viewer=AnonymousUser()
+        )
+    assert [t.name for t in previewed["themes"]] == ["Care"]
+    # Saving a draft is not publishing: the live page's facts are still the live ones.
+    assert [t.name for t in served["themes"]] == ["Housing"]
+
+
+def test_an_exchange_page_shows_a_speakers_change_at_once(client, exchange_index):
+    speaker = SpeakerFactory(name="Priya Shah")
+    session = {"starts_at": "10:00:00", "ends_at": "11:00:00", "title": "Opening"}
+    exchange = ExchangePageFactory(
+        parent=exchange_index,
+        agenda=[{"type": "session", "value": {**session, "speakers": [speaker.pk]}}],
+    )
+    assert _body(client, exchange.url).count("Priya Shah") == 2  # the session, the speakers
+
+    speaker.name = "Priya Shah-Bell"
+    speaker.save()
+    assert _body(client, exchange.url).count("Priya Shah-Bell") == 2
 
 
 def test_kept_fragments_are_bounded_and_rendered_once(home_page, monkeypatch):
