@@ -161,7 +161,9 @@ def case_study_detail_context(*, page: CaseStudyPage, viewer: User | AnonymousUs
 
 PER_PAGE = 12
 SEARCH_MAX_CHARS = 200
-KEPT_IDS = 5_000  # a choice of filters leaving at most this many keeps their ids in order
+# A choice of filters leaving at most this many keeps their ids in order (4 bytes each), and so
+# does the whole library, the listing most visited, whatever its size.
+KEPT_IDS = 5_000
 SORTS = {"newest": "Newest first", "relevance": "Best match first"}
 
 
@@ -516,11 +518,11 @@ def _browse(
 ) -> _Narrowed:
     """The library without search words, for one choice of filters.
 
-    Its facet counts and total, and for a choice that leaves at most `KEPT_IDS` case studies
-    their ids in order, are the same for every visitor until the content changes, so they are
-    kept (home.content_cache). Counting afresh reads the whole library (600 ms at 50,000 case
-    studies with two filters, docs/performance.md); a request then reads only its page's ids,
-    newest first from the published_on index, or none at all.
+    Its facet counts and total, and for a choice that leaves at most `KEPT_IDS` case studies (or
+    no filter at all) their ids in order, are the same for every visitor until the content
+    changes, so they are kept (home.content_cache). Counting afresh reads the whole library
+    (600 ms at 50,000 case studies with two filters, docs/performance.md); a request then reads
+    only its page's ids, newest first from the published_on index, or none at all.
     """
     choice = _choice_key(selected)
     matching = base.filter(*conditions.values()).order_by(*order_by)
@@ -529,7 +531,8 @@ def _browse(
     def count() -> tuple[dict[str, dict[str, int]], int, array | None]:
         computed.append(_narrow(base, conditions, order_by, offset))
         counts, total = computed[0].counts, computed[0].total
-        ids = array("i", matching.values_list("pk", flat=True)) if total <= KEPT_IDS else None
+        keep_ids = total <= KEPT_IDS or not choice
+        ids = array("i", matching.values_list("pk", flat=True)) if keep_ids else None
         return counts, total, ids
 
     counts, total, ids = kept_for(("library-counts", index_page.pk, choice), count)

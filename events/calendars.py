@@ -13,6 +13,7 @@ from urllib.parse import urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.http import HttpRequest
 from icalendar import Calendar, Event
 
 from .models import ExchangeFormat, ExchangePage
@@ -27,8 +28,10 @@ def exchange_uid(*, exchange: ExchangePage) -> str:
     return f"exchange-{exchange.pk}@{host}"
 
 
-def exchange_absolute_url(*, exchange: ExchangePage) -> str:
-    return exchange.get_full_url() or f"{settings.SITE_BASE_URL}{exchange.url or ''}"
+def exchange_absolute_url(*, exchange: ExchangePage, request: HttpRequest | None = None) -> str:
+    # With the request, Wagtail reads the sites from it (kept per process while a page is served)
+    # rather than from the cache.
+    return exchange.get_full_url(request) or f"{settings.SITE_BASE_URL}{exchange.url or ''}"
 
 
 def exchange_location(*, exchange: ExchangePage) -> str:
@@ -126,9 +129,11 @@ def _utc_stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def add_to_calendar_links(*, exchange: ExchangePage, ics_url: str) -> list[dict[str, str]]:
+def add_to_calendar_links(
+    *, exchange: ExchangePage, ics_url: str, request: HttpRequest | None = None
+) -> list[dict[str, str]]:
     """Links for the big calendar services, and the .ics file for everything else."""
-    url = exchange_absolute_url(exchange=exchange)
+    url = exchange_absolute_url(exchange=exchange, request=request)
     details = f"{exchange.summary}\n\n{url}"
     location = exchange_location(exchange=exchange)
     google = "https://calendar.google.com/calendar/render?" + urlencode(

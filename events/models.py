@@ -264,7 +264,7 @@ class ExchangePage(KeptViewRestrictions, Page):
             exchange=self, colleagues=panel.colleagues, include_self=panel.can_register_self
         )
         context["calendar_links"] = add_to_calendar_links(
-            exchange=self, ics_url=reverse("events:exchange_ics", args=[self.pk])
+            exchange=self, ics_url=reverse("events:exchange_ics", args=[self.pk]), request=request
         )
         return context
 

@@ -6,6 +6,8 @@ Exchanges or registrations (tests assert it at 5 and at 500).
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -15,18 +17,13 @@ from urllib.parse import urlencode
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db.models import (
-    Case,
     Count,
-    DateTimeField,
-    F,
     IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -129,18 +126,67 @@ STATUS_FIELDS = (
 
 
 def _listed_exchanges(index_page: ExchangeIndexPage | None) -> QuerySet[ExchangePage]:
-    pages = public(ExchangePage.objects.live()).only(*STATUS_FIELDS)
+    pages = public(ExchangePage.objects.live())
     if index_page is not None:
         pages = pages.child_of(index_page)
-    return _with_confirmed_count(pages)
+    return pages
+
+
+@dataclass(frozen=True)
+class ProgrammeOrder:
+    """Listed Exchanges' ids, upcoming ones (soonest first) and then past ones (latest first)."""
+
+    ids: array
+    upcoming: int  # how many of the ids, from the start, are upcoming
+    changes_at: datetime | None  # when the soonest upcoming one ends: the order changes then
+
+    def still_holds(self) -> bool:
+        return self.changes_at is None or timezone.now() < self.changes_at
+
+
+def _programme_order(pages: QuerySet[ExchangePage]) -> ProgrammeOrder:
+    now = timezone.now()
+    rows = list(pages.order_by().values_list("pk", "starts_at", "ends_at"))
+    upcoming = sorted((row for row in rows if row[2] > now), key=lambda row: (row[1], row[0]))
+    past = sorted((row for row in rows if row[2] <= now), key=lambda row: row[0])
+    past.sort(key=lambda row: row[1], reverse=True)  # latest first; equal starts by id
+    return ProgrammeOrder(
+        ids=array("q", [row[0] for row in [*upcoming, *past]]),
+        upcoming=len(upcoming),
+        changes_at=min((row[2] for row in upcoming), default=None),
+    )
+
+
+def _kept_programme_order(
+    index_page: ExchangeIndexPage | None, theme: Theme | None = None, format: str = ""
+) -> ProgrammeOrder:
+    """The programme's order for a choice of filters, kept until the content changes or an
+    upcoming Exchange ends (home.content_cache): a request then reads only the Exchanges shown,
+    where sorting the whole programme grew with it."""
+    pages = _listed_exchanges(index_page)
+    if theme is not None:
+        pages = pages.filter(theme=theme)
+    if format:
+        pages = pages.filter(format=format)
+    key = ("programme-order", index_page.pk if index_page else None, theme and theme.pk, format)
+    return kept_for(key, lambda: _programme_order(pages), still_good=ProgrammeOrder.still_holds)
+
+
+def _shown_exchanges(ids: Sequence[int]) -> list[ExchangePage]:
+    """These Exchanges, in this order, with their status fields and confirmed places only (the
+    rest of each card is kept: events.cards). One query, its counts read for these rows only."""
+    rows = _with_confirmed_count(ExchangePage.objects.filter(pk__in=list(ids)).only(*STATUS_FIELDS))
+    by_pk = {row.pk: row for row in rows}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
 def exchanges_upcoming(
     *, index_page: ExchangeIndexPage | None = None, limit: int | None = None
 ) -> list[ExchangePage]:
     """Exchanges that have not yet ended, soonest first: their status fields (for events.cards)."""
-    pages = _listed_exchanges(index_page).filter(ends_at__gt=timezone.now()).order_by("starts_at")
-    return list(pages[:limit] if limit else pages)
+    order = _kept_programme_order(index_page)
+    shown = order.upcoming if limit is None else min(limit, order.upcoming)
+    return _shown_exchanges(order.ids[:shown])
 
 
 def exchanges_past(*, index_page: ExchangeIndexPage | None = None) -> list[ExchangePage]:
@@ -151,20 +197,6 @@ def exchanges_past(*, index_page: ExchangeIndexPage | None = None) -> list[Excha
 
 
 # --- The programme page ----------------------------------------------------------------------
-
-
-def _programme_order(pages: QuerySet[ExchangePage], now: datetime) -> QuerySet[ExchangePage]:
-    """Upcoming Exchanges (soonest first), then past ones (latest first), in one query.
-
-    One ordered queryset lets the paginator fetch any page with one count and one slice,
-    however long the programme grows.
-    """
-    upcoming = Q(ends_at__gt=now)
-    return pages.annotate(
-        is_past=Case(When(upcoming, then=Value(0)), default=Value(1)),
-        upcoming_key=Case(When(upcoming, then=F("starts_at")), output_field=DateTimeField()),
-        past_key=Case(When(~upcoming, then=F("starts_at")), output_field=DateTimeField()),
-    ).order_by("is_past", "upcoming_key", "-past_key", "pk")
 
 
 def case_studies_prefetch() -> Prefetch | None:
@@ -200,31 +232,28 @@ def programme_context(
 
     The Exchanges come with their status fields only; events.cards shows them.
     """
-    # The themes in use and how many Exchanges each filter leaves are the same for every visitor
-    # until the content changes: kept (home.content_cache), so a request reads only its page.
+    # The themes in use and the order of the Exchanges each filter leaves are the same for every
+    # visitor until the content changes: kept (home.content_cache), so a request reads only the
+    # Exchanges on its page.
     themes = kept_for(
         ("programme-themes",),
         lambda: list(Theme.objects.filter(exchanges__isnull=False).distinct().order_by("name")),
     )
     filters = ProgrammeFilters(themes=themes, formats=list(ExchangeFormat.choices))
-    pages = _listed_exchanges(index_page)
     theme_slug = params.get("theme", "")
     if theme_slug:
         filters.theme_slug = theme_slug
         filters.theme = next((t for t in themes if t.slug == theme_slug), None)
-        pages = pages.filter(theme=filters.theme) if filters.theme else pages.none()
     if params.get("format", "") in ExchangeFormat.values:
         filters.format = params["format"]
-        pages = pages.filter(format=filters.format)
+    if theme_slug and filters.theme is None:  # no such theme: nothing matches
+        order = ProgrammeOrder(ids=array("q"), upcoming=0, changes_at=None)
+    else:
+        order = _kept_programme_order(index_page, filters.theme, filters.format)
 
     now = timezone.now()
-    paginator = Paginator(_programme_order(pages, now), per_page)
-    if filters.theme or not theme_slug:  # a known filter: a bounded number of kept counts
-        theme_key = filters.theme.pk if filters.theme else None
-        key = ("programme-count", index_page.pk, theme_key, filters.format)
-        paginator.count = kept_for(key, pages.count)
-    page_obj: PaginatorPage = paginator.get_page(params.get("page"))
-    items = list(page_obj.object_list)
+    page_obj: PaginatorPage = Paginator(order.ids, per_page).get_page(params.get("page"))
+    items = _shown_exchanges(page_obj.object_list)
     query = {k: v for k, v in (("theme", theme_slug), ("format", filters.format)) if v}
     return {
         "filters": filters,
@@ -523,15 +552,17 @@ def exchange_page_context(*, exchange: ExchangePage, viewer: Any) -> dict[str, A
                 panel.council_seats_left = max(exchange.seats_per_council - taken, 0)
                 panel.council_name = membership.council.name
 
-    def extras() -> tuple[list[Any], list[Any]]:
-        return exchange_speakers(exchange=exchange), exchange_case_studies(exchange=exchange)
+    def extras() -> dict[str, Any]:
+        return {
+            "theme": exchange.theme,
+            "speakers": exchange_speakers(exchange=exchange),
+            "case_studies": exchange_case_studies(exchange=exchange),
+        }
 
-    # Who speaks and which case studies were presented change only with the content: kept while
-    # the live page is served (home.content_cache); a preview reads them afresh.
-    speakers, case_studies = (
-        kept_for(("exchange-extras", exchange.pk), extras) if is_serving() else extras()
-    )
-    return {"panel": panel, "speakers": speakers, "case_studies": case_studies}
+    # The theme, who speaks and which case studies were presented change only with the content:
+    # kept while the live page is served (home.content_cache); a preview reads them afresh.
+    kept = kept_for(("exchange-extras", exchange.pk), extras) if is_serving() else extras()
+    return {"panel": panel, **kept}
 
 
 @dataclass(frozen=True)

@@ -187,11 +187,19 @@ def kept_restricted_paths() -> list[str] | None:
 MAX_KEPT = 1000
 
 
-def kept_for[T](key: Any, compute: Callable[[], T], *, using: str = DEFAULT_DB_ALIAS) -> T:
+def kept_for[T](
+    key: Any,
+    compute: Callable[[], T],
+    *,
+    using: str = DEFAULT_DB_ALIAS,
+    still_good: Callable[[T], bool] | None = None,
+) -> T:
     """`compute()`, kept in this process until the content changes (for read-only results).
 
     While a page is served this uses the token the request has read; anywhere else it reads the
     token itself first. At most `MAX_KEPT` results are kept, the least recently used dropped.
+    `still_good(value)`, if given, is asked of a kept value before it is used: for a result that
+    also changes with the clock (an Exchange moving from upcoming to past), False computes it again.
     """
     snapshot = _serving.get() if using == DEFAULT_DB_ALIAS else None
     if snapshot is None:
@@ -201,9 +209,12 @@ def kept_for[T](key: Any, compute: Callable[[], T], *, using: str = DEFAULT_DB_A
         snapshot = snapshot_for(token, using=using)
     kept = snapshot.kept
     with _lock:
-        if key in kept:
+        found = key in kept
+        if found:
             kept.move_to_end(key)
-            return kept[key]
+            value = kept[key]
+    if found and (still_good is None or still_good(value)):
+        return value
     value = compute()
     with _lock:
         kept[key] = value

@@ -108,6 +108,30 @@ def test_an_exchange_card_keeps_its_text_but_not_its_status(client, home_page, e
         assert "Homes of the future" in body and "Housing futures" not in body, url
 
 
+def test_an_exchange_moves_to_the_past_when_it_ends_without_an_edit(
+    client, home_page, exchange_index, monkeypatch
+):
+    soon = ExchangePageFactory(
+        parent=exchange_index,
+        title="Ends soon",
+        starts_at=timezone.now() + timedelta(hours=1),
+        ends_at=timezone.now() + timedelta(hours=2),
+        registration_closes_at=timezone.now() + timedelta(minutes=30),
+    )
+    ExchangePageFactory(parent=exchange_index, title="Next month")
+    body = _body(client, exchange_index.url)
+    assert "Ends soon" in body and "Next month" in body
+    assert "Past Exchanges and their outputs" not in body  # both upcoming
+    assert "Ends soon" in _body(client, "/")
+
+    later = soon.ends_at + timedelta(minutes=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)  # three hours on, nothing edited
+    body = _body(client, exchange_index.url)
+    past_section = body.index("Past Exchanges and their outputs")
+    assert body.index("Next month") < past_section < body.index("Ends soon")
+    assert "Ends soon" not in _body(client, "/")
+
+
 def test_a_past_exchange_card_shows_the_case_studies_presented_there(
     client, exchange_index, case_study_index
 ):
