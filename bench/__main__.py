@@ -156,7 +156,7 @@ class Runner:
         only = set(args.only.split(",")) if args.only else set(SECTIONS)
         # --quick is a smoke run (under 3 minutes once the templates exist): small data, a few
         # iterations, short budgets. Its numbers are noisier; the full run is the measurement.
-        iterations = "4" if quick else "15"
+        iterations = "4" if quick else "40"  # rounds of every page and the floor (bench.pages)
         searches = "12" if quick else "100"
         search_budget = "15" if quick else "150"  # seconds; the queries run are reported
         started = time.perf_counter()
@@ -254,7 +254,7 @@ class Runner:
             if "pages" in only:
                 self.say("PostgreSQL 10×: pages")
                 sections["pages_pg_10x"] = self.step(
-                    "pages_pg_10x", "pages", "--iterations", "2" if quick else "10", database=db10
+                    "pages_pg_10x", "pages", "--iterations", "2" if quick else "20", database=db10
                 )
             if "search" in only:
                 self.say("PostgreSQL 10×: search")

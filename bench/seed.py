@@ -462,6 +462,9 @@ def seed(*, scale: Scale, rng_seed: int = 9, demo: bool = True) -> dict[str, Any
         # a transaction (a test's seeding is in one): statistics only, then.
         statement = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
         timer("vacuum analyze", lambda: connection.cursor().execute(statement))
+        if not connection.in_atomic_block:
+            # Write the seed out now, not in a checkpoint that would land on the measurements.
+            timer("checkpoint", lambda: connection.cursor().execute("CHECKPOINT"))
     return {
         "scale": asdict(scale),
         "rows": {
