@@ -156,7 +156,7 @@ class Runner:
         only = set(args.only.split(",")) if args.only else set(SECTIONS)
         # --quick is a smoke run (under 3 minutes once the templates exist): small data, a few
         # iterations, short budgets. Its numbers are noisier; the full run is the measurement.
-        iterations = "4" if quick else "40"  # rounds of every page and the floor (bench.pages)
+        iterations = "4" if quick else "40"  # rounds of every page (bench.pages)
         searches = "12" if quick else "100"
         search_budget = "15" if quick else "150"  # seconds; the queries run are reported
         started = time.perf_counter()

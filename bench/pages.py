@@ -119,8 +119,7 @@ def _rounds(client: Client, urls: list[str], iterations: int) -> dict[str, list[
     """`iterations` rounds, each requesting every URL once, in turn.
 
     Measured page by page, whatever else the machine did for a while (PostgreSQL writing out
-    the seed, say) landed on the page measured then; in rounds it spreads over every page and
-    the floor alike, so their ratios are comparable.
+    the seed, say) landed on the page measured then; in rounds it spreads over every page.
     """
     samples: dict[str, list[float]] = {url: [] for url in urls}
     for _ in range(iterations):
@@ -132,23 +131,26 @@ def _rounds(client: Client, urls: list[str], iterations: int) -> dict[str, list[
 
 
 def measure_pages(*, iterations: int, with_cache: bool) -> dict[str, Any]:
-    """Median and p95 per page type beside the bare view, each measured in this process, the
-    pages and the floor in turn (`_rounds`)."""
+    """Median and p95 per page type beside the bare view, each measured in this process: the
+    pages in turn (`_rounds`), the floor on its own before and after them. (Between pages the
+    floor would pay for their garbage collection and their evictions from the processor's
+    caches: three times slower, which would flatter every ratio.)"""
     middleware = settings.PAGE_CACHE_MIDDLEWARE if with_cache else settings.MIDDLEWARE
     results: dict[str, Any] = {"with_cache": with_cache, "pages": {}}
     with override_settings(MIDDLEWARE=middleware):
         cache.clear()
         client = Client(raise_request_exception=False)
         targets = []
-        _time(client, BARE_URL, 20)  # warm the URLconf, middleware and connection
         for label, url in page_targets():
             warm, status = _time(client, url, 3)
             if status != 200:
                 results["pages"][label] = {"url": url, "status": status}
             else:
                 targets.append((label, url))
-        # The floor twice a round: its samples are many times shorter than a page's.
-        timed = _rounds(client, [BARE_URL, *(url for _, url in targets), BARE_URL], iterations)
+        _time(client, BARE_URL, 20)  # warm the URLconf, middleware and connection
+        bare_before, _ = _time(client, BARE_URL, iterations * 4)
+        timed = _rounds(client, [url for _, url in targets], iterations)
+        bare_after, _ = _time(client, BARE_URL, iterations * 4)
         for label, url in targets:
             results["pages"][label] = {
                 "url": url,
@@ -156,10 +158,11 @@ def measure_pages(*, iterations: int, with_cache: bool) -> dict[str, Any]:
                 "queries": _count_queries(client, url),
                 **summarise_ms(timed[url]),
             }
-            if not with_cache:
+        if not with_cache:  # last: each renews the content token
+            for label, url in targets:
                 after = _after_an_edit(client, url, max(5, iterations // 4))
                 results["pages"][label]["after_edit"] = after
-    bare = summarise_ms(timed[BARE_URL])
+    bare = summarise_ms(bare_before + bare_after)
     bare["queries"] = 0
     results["bare"] = bare
     for row in results["pages"].values():
