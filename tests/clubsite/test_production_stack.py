@@ -308,7 +308,9 @@ def stack(tmp_path_factory):
         _wait(migrate, logs / "migrate.log", 120)
         lap("migrate")
         # The demo and the static files are independent: prepare both at once.
-        demo = _manage(env, logs / "demo.log", "load_demo", "--password", password)
+        # "--password=…" in one argument: a random password can start with "-", which argparse
+        # would otherwise take for an option (one run in 64 failed that way).
+        demo = _manage(env, logs / "demo.log", "load_demo", f"--password={password}")
         static = _collected_static(env, logs)
         _wait(demo, logs / "demo.log", 120)
         if static is not None:
