@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.template.loader import render_to_string
-from wagtail.models import Site
 
 from club.models import Council
 from home.content_cache import kept_fragments
@@ -34,12 +33,6 @@ def card_prefetches() -> tuple[Prefetch, str]:
     return (Prefetch("councils", queryset=councils), "themes")
 
 
-def _site_id(request: HttpRequest | None) -> int | None:
-    # What is kept is keyed by site: a link is written relative to its site.
-    site = Site.find_for_request(request) if request is not None else None
-    return site.pk if site else None
-
-
 def case_study_cards(ids: Sequence[int], *, request: HttpRequest | None) -> list[str]:
     """The cards of these case studies, in this order (an id with no case study is left out)."""
 
@@ -51,7 +44,7 @@ def case_study_cards(ids: Sequence[int], *, request: HttpRequest | None) -> list
             for pk, page in pages.items()
         }
 
-    cards = kept_fragments(("case-study-card", _site_id(request)), ids, render)
+    cards = kept_fragments("case-study-card", ids, render, request=request)
     return [cards[pk] for pk in ids if pk in cards]
 
 
@@ -63,5 +56,5 @@ def library_facets(library: "Library", *, request: HttpRequest | None) -> str:
 
     if library.facets_key is None:  # counted over search words' matches: this request's only
         return render([None])[None]
-    kind = ("library-facets", _site_id(request))
-    return kept_fragments(kind, [library.facets_key], render)[library.facets_key]
+    key = library.facets_key
+    return kept_fragments("library-facets", [key], render, request=request)[key]

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
-from wagtail.models import Site
 
 from home.content_cache import kept_fragments
 
@@ -33,7 +32,6 @@ def exchange_cards(
     exchanges: Sequence[ExchangePage], *, request: HttpRequest | None, past: bool = False
 ) -> list[ExchangeCard]:
     """A card for each listed Exchange, in order; a past one shows its outputs, not a status."""
-    site = Site.find_for_request(request) if request is not None else None
     template = PAST_TEMPLATE if past else UPCOMING_TEMPLATE
 
     def render(missing: list[int]) -> dict[int, str]:
@@ -47,7 +45,6 @@ def exchange_cards(
             for pk, page in pages.in_bulk(missing).items()
         }
 
-    # Keyed by site: a card links to its page, and the link is written relative to the site.
-    kind = ("exchange-card", template, site.pk if site else None)
-    html = kept_fragments(kind, [exchange.pk for exchange in exchanges], render)
+    ids = [exchange.pk for exchange in exchanges]
+    html = kept_fragments(("exchange-card", template), ids, render, request=request)
     return [ExchangeCard(e, html[e.pk]) for e in exchanges if e.pk in html]

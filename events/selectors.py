@@ -106,11 +106,8 @@ def _with_confirmed_count(pages: QuerySet[ExchangePage]) -> QuerySet[ExchangePag
     )
 
 
-def _live_exchanges(index_page: ExchangeIndexPage | None) -> QuerySet[ExchangePage]:
-    pages = public(ExchangePage.objects.live()).select_related("theme")
-    if index_page is not None:
-        pages = pages.child_of(index_page)
-    return _with_confirmed_count(pages)
+def _live_exchanges() -> QuerySet[ExchangePage]:
+    return _with_confirmed_count(public(ExchangePage.objects.live()).select_related("theme"))
 
 
 # What `exchange_status` reads. A listing reads only these (and the confirmed count) for each
@@ -148,8 +145,9 @@ def _programme_order(pages: QuerySet[ExchangePage]) -> ProgrammeOrder:
     now = timezone.now()
     rows = list(pages.order_by().values_list("pk", "starts_at", "ends_at"))
     upcoming = sorted((row for row in rows if row[2] > now), key=lambda row: (row[1], row[0]))
-    past = sorted((row for row in rows if row[2] <= now), key=lambda row: row[0])
-    past.sort(key=lambda row: row[1], reverse=True)  # latest first; equal starts by id
+    past = sorted(
+        (row for row in rows if row[2] <= now), key=lambda row: (-row[1].timestamp(), row[0])
+    )
     return ProgrammeOrder(
         ids=array("q", [row[0] for row in [*upcoming, *past]]),
         upcoming=len(upcoming),
@@ -187,13 +185,6 @@ def exchanges_upcoming(
     order = _kept_programme_order(index_page)
     shown = order.upcoming if limit is None else min(limit, order.upcoming)
     return _shown_exchanges(order.ids[:shown])
-
-
-def exchanges_past(*, index_page: ExchangeIndexPage | None = None) -> list[ExchangePage]:
-    """Exchanges that have ended, most recent first."""
-    return list(
-        _live_exchanges(index_page).filter(ends_at__lte=timezone.now()).order_by("-starts_at")
-    )
 
 
 # --- The programme page ----------------------------------------------------------------------
@@ -404,7 +395,7 @@ def council_registrations(*, admin: User) -> list[dict[str, Any]]:
     councils = list(person_admin_councils(person=admin))
     if not councils:
         return []
-    exchanges = list(_live_exchanges(None).filter(ends_at__gt=timezone.now()).order_by("starts_at"))
+    exchanges = list(_live_exchanges().filter(ends_at__gt=timezone.now()).order_by("starts_at"))
     rows = (
         Registration.objects.filter(exchange__in=exchanges, council__in=councils)
         .exclude(status=RegistrationStatus.CANCELLED)

@@ -229,7 +229,11 @@ MAX_FRAGMENTS = 10_000
 
 
 def kept_fragments[K: Hashable](
-    kind: Hashable, keys: Sequence[K], render: Callable[[list[K]], dict[K, str]]
+    kind: Hashable,
+    keys: Sequence[K],
+    render: Callable[[list[K]], dict[K, str]],
+    *,
+    request: HttpRequest | None = None,
 ) -> dict[K, str]:
     """The fragment of HTML for each key that has one, kept until the content changes.
 
@@ -237,12 +241,15 @@ def kept_fragments[K: Hashable](
     and may leave out a key that has nothing to show (it is then missing here too). Only while
     a page is served: anywhere else (a preview, an email) everything is rendered afresh. The
     fragments must be the same for every visitor: what differs per visitor or per minute (an
-    Exchange's places left) stays outside them.
+    Exchange's places left) stays outside them. Links in a fragment are written relative to the
+    request's site, so each site keeps its own.
     """
     wanted = list(dict.fromkeys(keys))
     snapshot = _serving.get()
     if snapshot is None:
         return render(wanted)
+    site = Site.find_for_request(request) if request is not None else None
+    kind = (kind, site.pk if site else None)
     store = snapshot.fragments
     found: dict[K, str] = {}
     with _lock:
