@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.template.response import SimpleTemplateResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.static import serve
@@ -85,6 +86,13 @@ def media(request: HttpRequest, path: str) -> HttpResponse:
 
 
 def serve_page(request: HttpRequest, path: str) -> HttpResponse:
-    """Wagtail's page view, reading the top of the page tree from what this process keeps."""
+    """Wagtail's page view, reading the top of the page tree from what this process keeps.
+
+    The page's template is rendered here, while it is served, rather than after the view
+    returns: the parts it keeps (`{% kept %}`, home.templatetags.kept) are kept only then.
+    """
     with serving(request):
-        return wagtail_views.serve(request, path)
+        response = wagtail_views.serve(request, path)
+        if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
+            response.render()
+        return response

@@ -231,3 +231,71 @@ def test_outside_serving_nothing_is_kept(home_page):
     content_cache.kept_fragments("kind", ["a", "a", "b"], render)
     content_cache.kept_fragments("kind", ["a"], render)
     assert calls == [["a", "b"], ["a"]]
+
+
+def _session(title: str, speaker=None) -> dict:
+    value = {"starts_at": "10:00:00", "ends_at": "11:00:00", "title": title}
+    return {"type": "session", "value": {**value, "speakers": [speaker.pk] if speaker else []}}
+
+
+def test_an_exchange_page_renders_its_agenda_once_and_follows_publishing(client, exchange_index):
+    speaker = SpeakerFactory(name="Priya Shah")
+    exchange = ExchangePageFactory(parent=exchange_index, agenda=[_session("Opening", speaker)])
+
+    def speaker_queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            body = _body(client, exchange.url)
+        assert "Opening" in body
+        return sum('FROM "events_speaker"' in q["sql"] for q in captured.captured_queries)
+
+    assert speaker_queries() >= 1  # the first visit renders the agenda, reading its speakers
+    assert speaker_queries() == 0  # later ones show it as kept
+
+    exchange.agenda = [_session("Welcome and introductions")]
+    exchange.save_revision().publish()
+    body = _body(client, exchange.url)
+    assert "Welcome and introductions" in body and "Opening" not in body
+    assert "Priya Shah" not in body  # nor in the speakers, kept beside the agenda
+
+
+def test_places_left_stay_live_beside_the_kept_agenda(client, exchange_index):
+    exchange = ExchangePageFactory(parent=exchange_index, capacity=10, agenda=[_session("Opening")])
+    assert "10 of 10 left" in _body(client, exchange.url)
+    RegistrationFactory(exchange=exchange)
+    assert "9 of 10 left" in _body(client, exchange.url)
+
+
+def test_a_preview_renders_the_draft_not_the_kept_write_up(client, case_study_index):
+    page = CaseStudyPageFactory(parent=case_study_index, lessons_learned="<p>Start small.</p>")
+    assert "Start small." in _body(client, page.url)  # kept while served
+
+    page.lessons_learned = "<p>Start with the people who use the service.</p>"
+    draft = page.save_revision().as_object()  # a draft: the live page keeps its text
+    preview = draft.make_preview_request()
+    assert preview.status_code == 200
+    assert "Start with the people who use the service." in preview.content.decode()
+    assert "Start small." in _body(client, page.url)
+
+
+def test_a_document_renamed_shows_at_once_in_an_exchanges_outputs(client, exchange_index):
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    document = get_document_model().objects.create(
+        title="Slides", file=ContentFile(b"%PDF-1.4", name="slides.pdf")
+    )
+    exchange = ExchangePageFactory(
+        parent=exchange_index,
+        outputs=[{"type": "document", "value": {"document": document.pk, "kind": "slides"}}],
+    )
+    assert ">Slides<" in _body(client, exchange.url)
+    document.title = "Slides from the morning"
+    document.save()
+    assert ">Slides from the morning<" in _body(client, exchange.url)
+
+
+def test_kept_tag_names_its_arguments_when_misused():
+    from django.template import Template, TemplateSyntaxError
+
+    with pytest.raises(TemplateSyntaxError, match="takes a kind and a key"):
+        Template('{% load kept %}{% kept "body" %}x{% endkept %}')
