@@ -267,13 +267,16 @@ def test_places_left_stay_live_beside_the_kept_agenda(client, exchange_index):
 
 def test_a_preview_renders_the_draft_not_the_kept_write_up(client, case_study_index):
     page = CaseStudyPageFactory(parent=case_study_index, lessons_learned="<p>Start small.</p>")
-    assert "Start small." in _body(client, page.url)  # kept while served
-
     page.lessons_learned = "<p>Start with the people who use the service.</p>"
     draft = page.save_revision().as_object()  # a draft: the live page keeps its text
+    assert "Start small." in _body(client, page.url)  # and keeps it, rendered, from now on
+    kept = content_cache._snapshots["default"].fragments
+    assert any(kind[0] == ("kept", "case-study-body") and key == page.pk for kind, key in kept)
+
     preview = draft.make_preview_request()
     assert preview.status_code == 200
     assert "Start with the people who use the service." in preview.content.decode()
+    assert "Start small." not in preview.content.decode()
     assert "Start small." in _body(client, page.url)
 
 
