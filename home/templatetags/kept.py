@@ -5,6 +5,9 @@ An Exchange's agenda and speakers, a case study's write-up: rendering them is mo
 a page costs, and they change only when an editor publishes. Only while a live page is served;
 a preview renders everything afresh. What differs per visitor or per minute (places left, the
 registration panel, a member's contact details) must stay outside the tag.
+
+Not Django's `{% cache %}`: that keeps in Redis for a fixed time, so an edit would show late,
+a preview would be shown the live text, and a Redis outage would fail the page.
 """
 
 from django import template
