@@ -27,6 +27,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from casestudies.taxonomy import Theme
 from club.models import Council, Membership, Role
@@ -543,17 +544,20 @@ def exchange_page_context(*, exchange: ExchangePage, viewer: Any) -> dict[str, A
                 panel.council_seats_left = max(exchange.seats_per_council - taken, 0)
                 panel.council_name = membership.council.name
 
-    def extras() -> dict[str, Any]:
-        return {
-            "theme": exchange.theme,
-            "speakers": exchange_speakers(exchange=exchange),
-            "case_studies": exchange_case_studies(exchange=exchange),
-        }
-
-    # The theme, who speaks and which case studies were presented change only with the content:
-    # kept while the live page is served (home.content_cache); a preview reads them afresh.
-    kept = kept_for(("exchange-extras", exchange.pk), extras) if is_serving() else extras()
-    return {"panel": panel, **kept}
+    # The theme changes only with the content: kept while the live page is served
+    # (home.content_cache); a preview reads it afresh. Who speaks and which case studies were
+    # presented appear only inside the page's kept parts (templates/events/exchange_page.html),
+    # so they are read only when those are rendered, once a request at most.
+    if is_serving():
+        theme = kept_for(("exchange-theme", exchange.pk), lambda: exchange.theme)
+    else:
+        theme = exchange.theme
+    return {
+        "panel": panel,
+        "theme": theme,
+        "speakers": SimpleLazyObject(lambda: exchange_speakers(exchange=exchange)),
+        "case_studies": SimpleLazyObject(lambda: exchange_case_studies(exchange=exchange)),
+    }
 
 
 @dataclass(frozen=True)

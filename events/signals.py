@@ -57,8 +57,8 @@ def export_registrations(sender, *, person, **kwargs) -> tuple[str, list[dict]]:
     )
 
 
-# An Exchange page keeps its speakers (selectors.exchange_page_context) until the content changes,
-# and a speaker is a snippet edited on its own.
+# An Exchange page keeps its agenda and speakers as HTML (templates/events/exchange_page.html)
+# until the content changes, and a speaker is a snippet edited on its own.
 @receiver(post_save, sender=Speaker, dispatch_uid="events_speaker_saved")
 @receiver(post_delete, sender=Speaker, dispatch_uid="events_speaker_deleted")
 def speaker_changed(sender, using: str, **kwargs) -> None:

@@ -258,6 +258,17 @@ def test_an_exchange_page_renders_its_agenda_once_and_follows_publishing(client,
     assert "Priya Shah" not in body  # nor in the speakers, kept beside the agenda
 
 
+def test_a_kept_exchange_page_reads_nothing_for_its_kept_parts(client, exchange_index):
+    exchange = ExchangePageFactory(parent=exchange_index, agenda=[_session("Opening")])
+    _body(client, exchange.url)  # renders and keeps the write-up, agenda and outputs
+    with CaptureQueriesContext(connection) as captured:
+        _body(client, exchange.url)
+    tables = " ".join(q["sql"] for q in captured.captured_queries)
+    # Who speaks, the case studies presented and the theme come with the kept parts.
+    for table in ("events_speaker", "casestudies_casestudypage", "casestudies_theme"):
+        assert f'"{table}"' not in tables
+
+
 def test_places_left_stay_live_beside_the_kept_agenda(client, exchange_index):
     exchange = ExchangePageFactory(parent=exchange_index, capacity=10, agenda=[_session("Opening")])
     assert "10 of 10 left" in _body(client, exchange.url)
