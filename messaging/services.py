@@ -34,13 +34,13 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from .kinds import rules_for
+from .mime import OutboxEmail
 from .models import OutboxMessage
 from .privacy import is_erased_address
 from .rendering import RenderedMessage
@@ -339,7 +339,7 @@ def _from_domain() -> str:
     return address.rpartition("@")[2] or "localhost"
 
 
-def build_email(message: OutboxMessage) -> EmailMultiAlternatives:
+def build_email(message: OutboxMessage) -> OutboxEmail:
     headers = {
         "X-Club-Correlation-ID": str(message.correlation_id),
         # The same Message-ID on every attempt: a resend after a lost worker is recognisable.
@@ -348,7 +348,7 @@ def build_email(message: OutboxMessage) -> EmailMultiAlternatives:
     }
     if message.is_bulk:
         headers.setdefault("Auto-Submitted", "auto-generated")
-    email = EmailMultiAlternatives(
+    email = OutboxEmail(
         subject=message.subject,
         body=message.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,

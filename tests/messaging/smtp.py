@@ -21,6 +21,7 @@ class SteerableHandler:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.received: list[EmailMessage] = []
+        self.raw: list[bytes] = []  # each accepted message as it came over the wire
         self.refusals = 0
         self.refuse_rcpt: str | None = None  # e.g. "550 5.1.1 No such mailbox here"
         self.refuse_data_left = 0  # answer the next N messages with refuse_data_reply
@@ -62,6 +63,7 @@ class SteerableHandler:
                 self.holding -= 1
         with self.lock:
             self.received.append(message_from_bytes(envelope.content, policy=policy.default))
+            self.raw.append(envelope.original_content or envelope.content)
         return "250 2.0.0 Accepted"
 
     def correlation_ids(self) -> list[str]:
