@@ -46,14 +46,14 @@ class _OnceHeaderRegistry(HeaderRegistry):
         return made
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=256)
 def _parsed(policy: OutboxPolicy, name: str, value: str) -> tuple[str, Any]:
     return EmailPolicy.header_store_parse(policy, name, value)
 
 
 # Folded lines by the header object itself (the parse cache hands out the same object for the
 # same value). Each entry holds its header, so no other object can take that id meanwhile.
-_FOLDED_KEPT = 2048
+_FOLDED_KEPT = 256
 _folded: dict[tuple[OutboxPolicy, int, str], tuple[BaseHeader, bytes]] = {}
 
 
