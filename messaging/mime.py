@@ -70,6 +70,8 @@ def _folded_binary(policy: OutboxPolicy, name: str, value: BaseHeader) -> bytes:
 
 
 class OutboxPolicy(EmailPolicy):
+    """Python's policy, with the list headers on one line and each distinct header made once."""
+
     def header_store_parse(self, name: str, value: Any) -> tuple[str, Any]:
         if type(value) is str:  # a plain, hashable value; anything else as Python does it
             return _parsed(self, name, value)
@@ -80,6 +82,8 @@ class OutboxPolicy(EmailPolicy):
         if (
             name.lower() in _UNFOLDED_HEADERS
             and text.isascii()
+            and "\r" not in text
+            and "\n" not in text
             and len(name) + 2 + len(text) <= _LONGEST_LINE
         ):
             return f"{name}: {text}{self.linesep}"
