@@ -29,9 +29,9 @@ uv:
 		|| $(PYTHON) -m pip install --quiet --user --break-system-packages uv
 
 # --compile-bytecode writes the dependencies' bytecode at install: where PYTHONDONTWRITEBYTECODE
-# is set (as on this machine) every Python process would otherwise compile Django and Wagtail again,
-# about 3 seconds each on a 2-core machine, and the tests and the benchmark start dozens of
-# processes. Once written, a later install checks it in under a second.
+# is set (as on this machine) every Python process would otherwise compile Django and Wagtail
+# again, about 3 seconds each on a 2-core machine, and the tests and the benchmark start dozens
+# of processes. Once written, a later install checks it in under a second.
 .PHONY: install
 install: uv ## Install Python and the locked dependencies into .venv
 	@$(UV) sync --frozen --compile-bytecode
